@@ -12,7 +12,7 @@ public static class Program
         var root = BuildRoot();
         try
         {
-            return root.Parse(args).Invoke();
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {
