@@ -1,0 +1,224 @@
+namespace PoseKD.Geometry.LinearAlgebra;
+
+/// <summary>
+/// Dense linear algebra on small row-major double matrices (n ≤ ~16): symmetric eigen decomposition
+/// (cyclic Jacobi), Householder least squares, Cholesky, 3×3 helpers. Plain loops; these sizes are
+/// too small for BLAS to pay off.
+/// </summary>
+internal static class SmallMatrix
+{
+    /// <summary>
+    /// Eigen decomposition of the symmetric matrix <paramref name="a"/> [n, n] (destroyed) by cyclic
+    /// Jacobi rotations: eigenvalues ascending into <paramref name="w"/> [n], eigenvector k into row k of
+    /// <paramref name="v"/> [n, n]. Returns false if it did not converge or the input is not finite.
+    /// </summary>
+    public static bool SymmetricEigen(Span<double> a, Span<double> w, Span<double> v, int n)
+    {
+        for (int i = 0; i < n * n; i++) if (!double.IsFinite(a[i])) return false;
+        // v holds eigenvectors as columns during the sweeps, transposed at the end.
+        v[..(n * n)].Clear();
+        for (int i = 0; i < n; i++) v[i * n + i] = 1;
+        bool converged = false;
+        for (int sweep = 0; sweep < 60; sweep++)
+        {
+            double off = 0, diag = 0;
+            for (int p = 0; p < n; p++)
+            {
+                diag += a[p * n + p] * a[p * n + p];
+                for (int q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
+            }
+            if (off <= 1e-30 * diag || off == 0) { converged = true; break; }
+            for (int p = 0; p < n - 1; p++)
+                for (int q = p + 1; q < n; q++)
+                {
+                    double apq = a[p * n + q];
+                    if (apq == 0) continue;
+                    double app = a[p * n + p], aqq = a[q * n + q];
+                    if (Math.Abs(apq) < 1e-300) { a[p * n + q] = a[q * n + p] = 0; continue; }
+                    double theta = (aqq - app) / (2 * apq);
+                    double t = Math.Sign(theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
+                    if (theta == 0) t = 1;
+                    double c = 1 / Math.Sqrt(t * t + 1), s = t * c;
+                    for (int k = 0; k < n; k++)
+                    {
+                        double akp = a[k * n + p], akq = a[k * n + q];
+                        a[k * n + p] = c * akp - s * akq;
+                        a[k * n + q] = s * akp + c * akq;
+                    }
+                    for (int k = 0; k < n; k++)
+                    {
+                        double apk = a[p * n + k], aqk = a[q * n + k];
+                        a[p * n + k] = c * apk - s * aqk;
+                        a[q * n + k] = s * apk + c * aqk;
+                    }
+                    for (int k = 0; k < n; k++)
+                    {
+                        double vkp = v[k * n + p], vkq = v[k * n + q];
+                        v[k * n + p] = c * vkp - s * vkq;
+                        v[k * n + q] = s * vkp + c * vkq;
+                    }
+                }
+        }
+        if (!converged) return false;
+        // Sort ascending, transpose so that row k is eigenvector k.
+        Span<int> order = stackalloc int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = 1; i < n; i++)
+        {
+            int key = order[i]; double kv = a[key * n + key]; int j = i - 1;
+            while (j >= 0 && a[order[j] * n + order[j]] > kv) { order[j + 1] = order[j]; j--; }
+            order[j + 1] = key;
+        }
+        Span<double> tmp = stackalloc double[n * n];
+        v[..(n * n)].CopyTo(tmp);
+        for (int r = 0; r < n; r++)
+        {
+            int col = order[r];
+            w[r] = a[col * n + col];
+            for (int k = 0; k < n; k++) v[r * n + k] = tmp[k * n + col];
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Least-squares solution x [n] of A x ≈ b with A [m, n] (m ≥ n), by Householder QR. A and b are
+    /// destroyed. Returns false when A is rank deficient (|R_ii| ≤ 1e-12·max|R_jj|) or not finite.
+    /// </summary>
+    public static bool LeastSquares(Span<double> a, Span<double> b, Span<double> x, int m, int n)
+    {
+        Span<double> diag = stackalloc double[n];
+        for (int k = 0; k < n; k++)
+        {
+            double norm = 0;
+            for (int i = k; i < m; i++) norm += a[i * n + k] * a[i * n + k];
+            norm = Math.Sqrt(norm);
+            if (!double.IsFinite(norm)) return false;
+            if (norm == 0) { diag[k] = 0; continue; }
+            double alpha = a[k * n + k] > 0 ? -norm : norm;
+            // v = a[k:,k] - alpha e1, stored in place.
+            a[k * n + k] -= alpha;
+            double vnorm2 = 0;
+            for (int i = k; i < m; i++) vnorm2 += a[i * n + k] * a[i * n + k];
+            diag[k] = alpha;
+            if (vnorm2 == 0) continue;
+            for (int j = k + 1; j < n; j++)
+            {
+                double dot = 0;
+                for (int i = k; i < m; i++) dot += a[i * n + k] * a[i * n + j];
+                double f = 2 * dot / vnorm2;
+                for (int i = k; i < m; i++) a[i * n + j] -= f * a[i * n + k];
+            }
+            {
+                double dot = 0;
+                for (int i = k; i < m; i++) dot += a[i * n + k] * b[i];
+                double f = 2 * dot / vnorm2;
+                for (int i = k; i < m; i++) b[i] -= f * a[i * n + k];
+            }
+        }
+        double maxDiag = 0;
+        for (int k = 0; k < n; k++) maxDiag = Math.Max(maxDiag, Math.Abs(diag[k]));
+        if (maxDiag == 0) return false;
+        for (int k = 0; k < n; k++) if (Math.Abs(diag[k]) <= 1e-12 * maxDiag) return false;
+        for (int k = n - 1; k >= 0; k--)
+        {
+            double s = b[k];
+            for (int j = k + 1; j < n; j++) s -= a[k * n + j] * x[j];
+            x[k] = s / diag[k];
+        }
+        for (int k = 0; k < n; k++) if (!double.IsFinite(x[k])) return false;
+        return true;
+    }
+
+    /// <summary>Solves the symmetric positive definite system A x = b (A [n, n] destroyed) by Cholesky; false if not positive definite.</summary>
+    public static bool CholeskySolve(Span<double> a, ReadOnlySpan<double> b, Span<double> x, int n)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            double s = a[j * n + j];
+            for (int k = 0; k < j; k++) s -= a[j * n + k] * a[j * n + k];
+            if (!(s > 0)) return false;
+            double l = Math.Sqrt(s);
+            a[j * n + j] = l;
+            for (int i = j + 1; i < n; i++)
+            {
+                double t = a[i * n + j];
+                for (int k = 0; k < j; k++) t -= a[i * n + k] * a[j * n + k];
+                a[i * n + j] = t / l;
+            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            double t = b[i];
+            for (int k = 0; k < i; k++) t -= a[i * n + k] * x[k];
+            x[i] = t / a[i * n + i];
+        }
+        for (int i = n - 1; i >= 0; i--)
+        {
+            double t = x[i];
+            for (int k = i + 1; k < n; k++) t -= a[k * n + i] * x[k];
+            x[i] = t / a[i * n + i];
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Rotation R [3, 3] minimising Σ‖a_i − R b_i‖² given the cross-covariance S_jk = Σ b_ij a_ik of
+    /// centred point sets (Horn's closed form: R from the eigenvector of the 4×4 matrix N(S) with the
+    /// largest eigenvalue). Always a proper rotation. Returns false on non-finite input.
+    /// </summary>
+    public static bool AbsoluteOrientation(ReadOnlySpan<double> s, Span<double> r)
+    {
+        double sxx = s[0], sxy = s[1], sxz = s[2], syx = s[3], syy = s[4], syz = s[5], szx = s[6], szy = s[7], szz = s[8];
+        Span<double> nmat = stackalloc double[16];
+        nmat[0] = sxx + syy + szz; nmat[1] = syz - szy; nmat[2] = szx - sxz; nmat[3] = sxy - syx;
+        nmat[5] = sxx - syy - szz; nmat[6] = sxy + syx; nmat[7] = szx + sxz;
+        nmat[10] = -sxx + syy - szz; nmat[11] = syz + szy;
+        nmat[15] = -sxx - syy + szz;
+        nmat[4] = nmat[1]; nmat[8] = nmat[2]; nmat[12] = nmat[3]; nmat[9] = nmat[6]; nmat[13] = nmat[7]; nmat[14] = nmat[11];
+        Span<double> w = stackalloc double[4];
+        Span<double> v = stackalloc double[16];
+        if (!SymmetricEigen(nmat, w, v, 4)) return false;
+        double qw = v[12], qx = v[13], qy = v[14], qz = v[15];
+        double norm = Math.Sqrt(qw * qw + qx * qx + qy * qy + qz * qz);
+        if (!(norm > 0)) return false;
+        qw /= norm; qx /= norm; qy /= norm; qz /= norm;
+        QuaternionToMatrix(qw, qx, qy, qz, r);
+        return true;
+    }
+
+    /// <summary>Rotation matrix [3, 3] of the unit quaternion (w, x, y, z).</summary>
+    public static void QuaternionToMatrix(double w, double x, double y, double z, Span<double> r)
+    {
+        r[0] = w * w + x * x - y * y - z * z; r[1] = 2 * (x * y - w * z); r[2] = 2 * (x * z + w * y);
+        r[3] = 2 * (x * y + w * z); r[4] = w * w - x * x + y * y - z * z; r[5] = 2 * (y * z - w * x);
+        r[6] = 2 * (x * z - w * y); r[7] = 2 * (y * z + w * x); r[8] = w * w - x * x - y * y + z * z;
+    }
+
+    /// <summary>C [3, 3] = A [3, 3] · B [3, 3].</summary>
+    public static void Mul3(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
+    {
+        Span<double> t = stackalloc double[9];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                t[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
+        t.CopyTo(c);
+    }
+
+    /// <summary>Determinant of A [3, 3].</summary>
+    public static double Det3(ReadOnlySpan<double> a) =>
+        a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6]);
+
+    /// <summary>Inverse of A [3, 3] into <paramref name="inv"/>; false when |det| ≤ 1e-300 or not finite.</summary>
+    public static bool Inverse3(ReadOnlySpan<double> a, Span<double> inv)
+    {
+        double det = Det3(a);
+        if (!double.IsFinite(det) || Math.Abs(det) <= 1e-300) return false;
+        double id = 1 / det;
+        Span<double> t = stackalloc double[9];
+        t[0] = (a[4] * a[8] - a[5] * a[7]) * id; t[1] = (a[2] * a[7] - a[1] * a[8]) * id; t[2] = (a[1] * a[5] - a[2] * a[4]) * id;
+        t[3] = (a[5] * a[6] - a[3] * a[8]) * id; t[4] = (a[0] * a[8] - a[2] * a[6]) * id; t[5] = (a[2] * a[3] - a[0] * a[5]) * id;
+        t[6] = (a[3] * a[7] - a[4] * a[6]) * id; t[7] = (a[1] * a[6] - a[0] * a[7]) * id; t[8] = (a[0] * a[4] - a[1] * a[3]) * id;
+        t.CopyTo(inv);
+        return true;
+    }
+}
