@@ -102,7 +102,7 @@ public class DarknetTinyHGoldenTests
     {
         var (net, _, keys) = Setup();
         Assert.Equal(keys, net.StateDictKeys().ToArray());
-        Assert.Equal(150, keys.Length);
+        Assert.Equal(90, keys.Length);
         Assert.Contains("features.stage1.unit1.conv.weight", keys);
         Assert.Contains("features.stage5.unit5.bn.num_batches_tracked", keys);
     }
@@ -126,16 +126,17 @@ public class DarknetTinyHGoldenTests
             loss = loss is null ? term : loss + term;
         }
         loss!.Backward();
-        Numeric.AssertClose(g["grad.x"].Data, x.Grad!.Data, 2e-3, 2e-3, "grad.x");
+        // Gradients through 15 conv-BN layers reach |g| ~ 10³ in stage 1; float32 rounding (torch's own float32
+        // result differs from float64 by up to 3e-5·max|g|) calls for an absolute tolerance scaled by max|g|.
+        static void Close(float[] expected, float[] actual, string what)
+            => Numeric.AssertClose(expected, actual, 1e-4 * Math.Max(1, expected.Max(Math.Abs)), 1e-3, what);
+        Close(g["grad.x"].Data, x.Grad!.Data, "grad.x");
         foreach (var (name, p) in net.NamedParameters())
         {
             if (g.TryGetValue("grad." + name, out var full))
-                Numeric.AssertClose(full.Data, p.Grad!.Data, 2e-3, 2e-3, "grad." + name);
+                Close(full.Data, p.Grad!.Data, "grad." + name);
             else
-            {
-                var strided = p.Grad!.Data.Where((_, i) => i % 37 == 0).ToArray();
-                Numeric.AssertClose(g[$"grad.{name}.strided"].Data, strided, 2e-3, 2e-3, $"grad.{name}.strided");
-            }
+                Close(g[$"grad.{name}.strided"].Data, p.Grad!.Data.Where((_, i) => i % 37 == 0).ToArray(), $"grad.{name}.strided");
         }
         foreach (var (name, buffer) in net.NamedBuffers())
         {
