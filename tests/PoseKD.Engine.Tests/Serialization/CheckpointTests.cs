@@ -110,4 +110,29 @@ public class CheckpointTests
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void TorchStateImport_ReferenceLatestPth_ResumesModelOptimizerAndScheduler()
+    {
+        var path = Numeric.Fixture("pth/latest.pth");
+        var root = (Dictionary<object, object?>)PthReader.Load(path)!;
+        var net = PthNet();
+        net.LoadStateDict(PthReader.ToStateDict(root["model"], path));
+        var opt = new AdamW(net.Parameters(), 1e-3, weightDecay: 0);
+        var sched = new OneCycleLR(opt, 1e-3, 200, 0.05);
+        TorchStateImport.LoadAdamW(opt, root["optim"], path);
+        TorchStateImport.LoadOneCycleLR(sched, root["sched"], path);
+        Assert.Equal(1e-4, opt.WeightDecay);
+        Assert.Equal(1, sched.LastStep);
+        Assert.Equal(sched.Schedule.LearningRate(1), opt.LearningRate);
+        Assert.Equal(0.00014666666666666666, opt.LearningRate, 15);
+        var state = opt.StateDict();
+        var torchState = (Dictionary<object, object?>)((Dictionary<object, object?>)root["optim"]!)["state"]!;
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(1, opt.StepCount(i));
+            Assert.Equal(((NamedArray)((Dictionary<object, object?>)torchState[(long)i]!)["exp_avg_sq"]!).Data, state[$"state.{i}.exp_avg_sq"].Data);
+        }
+        Assert.Throws<ArgumentException>(() => TorchStateImport.LoadOneCycleLR(new OneCycleLR(opt, 1e-3, 300, 0.05), root["sched"], path));
+    }
 }
