@@ -80,4 +80,30 @@ public static class Layout
             TensorPrimitives.Add(dst, x.Slice((o * srcDim + srcStart) * inner, block), dst);
         }
     }
+
+    /// <summary>
+    /// Copies a row-major block x of shape <paramref name="regionShape"/> into the leading corner of d, a
+    /// row-major array of shape <paramref name="shape"/> (regionShape[k] ≤ shape[k]).
+    /// </summary>
+    public static void CopyRegion(ReadOnlySpan<float> x, int[] regionShape, Span<float> d, int[] shape)
+    {
+        int rank = shape.Length, n = x.Length;
+        if (n == 0) return;
+        if (rank == 0) { d[0] = x[0]; return; }
+        var ds = new int[rank];
+        for (int k = rank - 1, acc = 1; k >= 0; k--) { ds[k] = acc; acc *= shape[k]; }
+        int inner = regionShape[rank - 1];
+        Span<int> p = stackalloc int[rank];
+        for (int o = 0; o < n; o += inner)
+        {
+            int off = 0;
+            for (int k = 0; k < rank - 1; k++) off += p[k] * ds[k];
+            x.Slice(o, inner).CopyTo(d.Slice(off, inner));
+            for (int k = rank - 2; k >= 0; k--)
+            {
+                if (++p[k] < regionShape[k]) break;
+                p[k] = 0;
+            }
+        }
+    }
 }

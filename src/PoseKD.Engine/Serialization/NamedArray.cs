@@ -19,6 +19,26 @@ public sealed class NamedArray
     /// <summary>Values as int64 for integer/bool dtypes; null for floating dtypes.</summary>
     public long[]? Int64Data { get; init; }
 
+    /// <summary>Values as float64 for the F64 dtype (exact); null otherwise.</summary>
+    public double[]? Float64Data { get; init; }
+
+    /// <summary>A float32 array of the given shape.</summary>
+    public static NamedArray FromFloats(float[] data, params long[] shape) => new() { Shape = shape, DType = "F32", Data = data };
+
+    /// <summary>An int64 array of the given shape (its float32 view is filled too).</summary>
+    public static NamedArray FromInt64(long[] data, params long[] shape)
+        => new() { Shape = shape, DType = "I64", Data = data.Select(v => (float)v).ToArray(), Int64Data = data };
+
+    /// <summary>A float64 array of the given shape, stored exactly (its float32 view is filled too).</summary>
+    public static NamedArray FromFloat64(double[] data, params long[] shape)
+        => new() { Shape = shape, DType = "F64", Data = data.Select(v => (float)v).ToArray(), Float64Data = data };
+
+    /// <summary>A 0-d int64 scalar.</summary>
+    public static NamedArray Int64Scalar(long value) => FromInt64([value]);
+
+    /// <summary>A 0-d float64 scalar.</summary>
+    public static NamedArray Float64Scalar(double value) => FromFloat64([value]);
+
     /// <summary>Number of elements (product of <see cref="Shape"/>).</summary>
     public long Count => Shape.Aggregate(1L, (a, d) => a * d);
 

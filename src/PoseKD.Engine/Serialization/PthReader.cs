@@ -185,6 +185,7 @@ public static class PthReader
         bool isInt = storage.DType is "I64" or "I32" or "I16" or "I8" or "U8" or "BOOL";
         var f = new float[n];
         long[]? ints = isInt ? new long[n] : null;
+        double[]? doubles = storage.DType == "F64" ? new double[n] : null;
         // Contiguous float32 fast path.
         bool contiguous = true;
         long expect = 1;
@@ -203,7 +204,7 @@ public static class PthReader
                 switch (storage.DType)
                 {
                     case "F32": f[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(b)); break;
-                    case "F64": f[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(raw.AsSpan(b)); break;
+                    case "F64": doubles![i] = BinaryPrimitives.ReadDoubleLittleEndian(raw.AsSpan(b)); f[i] = (float)doubles[i]; break;
                     case "F16": f[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(raw.AsSpan(b)); break;
                     case "BF16": f[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(b)) << 16); break;
                     case "I64": ints![i] = BinaryPrimitives.ReadInt64LittleEndian(raw.AsSpan(b)); break;
@@ -222,7 +223,7 @@ public static class PthReader
                 }
             }
         }
-        return new NamedArray { Shape = size, DType = storage.DType, Data = f, Int64Data = ints };
+        return new NamedArray { Shape = size, DType = storage.DType, Data = f, Int64Data = ints, Float64Data = doubles };
     }
 
     private static long[] IntTuple(object? o, string path, string what)

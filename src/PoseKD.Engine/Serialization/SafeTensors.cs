@@ -69,7 +69,8 @@ public static class SafeTensors
         => WriteArrays(path, arrays.Select(kv => new KeyValuePair<string, NamedArray>(kv.Key,
             new NamedArray { Shape = kv.Value.Shape, DType = "F32", Data = kv.Value.Data })), metadata);
 
-    /// <summary>Writes named arrays in their dtype (F32 from <see cref="NamedArray.Data"/>, I64 from <see cref="NamedArray.Int64Data"/>), atomically.</summary>
+    /// <summary>Writes named arrays in their dtype (F32 from <see cref="NamedArray.Data"/>, I64 from <see cref="NamedArray.Int64Data"/>,
+    /// F64 from <see cref="NamedArray.Float64Data"/>), atomically.</summary>
     public static void WriteArrays(string path, IEnumerable<KeyValuePair<string, NamedArray>> arrays, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var list = arrays.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
@@ -86,7 +87,8 @@ public static class SafeTensors
             long count = a.Count;
             if (a.DType == "F32" && a.Data.Length != count) throw new ArgumentException($"array '{name}': shape [{string.Join(", ", a.Shape)}] needs {count} values, has {a.Data.Length}");
             if (a.DType == "I64" && (a.Int64Data?.Length ?? -1) != count) throw new ArgumentException($"array '{name}': I64 shape [{string.Join(", ", a.Shape)}] needs {count} Int64Data values");
-            if (a.DType is not ("F32" or "I64")) throw new ArgumentException($"array '{name}': can write F32 or I64, not {a.DType}");
+            if (a.DType == "F64" && (a.Float64Data?.Length ?? -1) != count) throw new ArgumentException($"array '{name}': F64 shape [{string.Join(", ", a.Shape)}] needs {count} Float64Data values");
+            if (a.DType is not ("F32" or "I64" or "F64")) throw new ArgumentException($"array '{name}': can write F32, F64 or I64, not {a.DType}");
             long bytes = count * (a.DType == "F32" ? 4 : 8);
             header[name] = new JsonObject
             {
@@ -113,6 +115,8 @@ public static class SafeTensors
             {
                 if (a.DType == "F32")
                     foreach (var v in a.Data) { BinaryPrimitives.WriteSingleLittleEndian(buf, v); fs.Write(buf, 0, 4); }
+                else if (a.DType == "F64")
+                    foreach (var v in a.Float64Data!) { BinaryPrimitives.WriteDoubleLittleEndian(buf, v); fs.Write(buf, 0, 8); }
                 else
                     foreach (var v in a.Int64Data!) { BinaryPrimitives.WriteInt64LittleEndian(buf, v); fs.Write(buf, 0, 8); }
             }
@@ -134,12 +138,13 @@ public static class SafeTensors
     {
         var f = new float[count];
         long[]? ints = dtype is "I64" or "I32" or "I16" or "I8" or "U8" or "BOOL" ? new long[count] : null;
+        double[]? doubles = dtype == "F64" ? new double[count] : null;
         for (int i = 0; i < count; i++)
         {
             switch (dtype)
             {
                 case "F32": f[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]); break;
-                case "F64": f[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]); break;
+                case "F64": doubles![i] = BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]); f[i] = (float)doubles[i]; break;
                 case "F16": f[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(raw[(2 * i)..]); break;
                 case "BF16": f[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(raw[(2 * i)..]) << 16); break;
                 case "I64": ints![i] = BinaryPrimitives.ReadInt64LittleEndian(raw[(8 * i)..]); break;
@@ -150,7 +155,7 @@ public static class SafeTensors
             }
             if (ints != null) f[i] = ints[i];
         }
-        return new NamedArray { Shape = shape, DType = dtype, Data = f, Int64Data = ints };
+        return new NamedArray { Shape = shape, DType = dtype, Data = f, Int64Data = ints, Float64Data = doubles };
     }
 
     private static SafeTensorsFormatException Bad(string file, string field, string expected)
