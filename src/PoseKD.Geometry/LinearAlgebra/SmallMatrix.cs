@@ -81,6 +81,239 @@ internal static class SmallMatrix
     }
 
     /// <summary>
+    /// Eigen decomposition of the symmetric matrix <paramref name="a"/> [n, n] (destroyed) by Householder
+    /// tridiagonalisation and the implicit QL algorithm (EISPACK tred2/tql2): eigenvalues ascending into
+    /// <paramref name="w"/> [n], eigenvector k into row k of <paramref name="v"/> [n, n]. About n³ work
+    /// instead of Jacobi's many sweeps; returns false on non-finite input or no convergence.
+    /// </summary>
+    public static bool SymmetricEigenQl(Span<double> a, Span<double> w, Span<double> v, int n)
+    {
+        for (int i = 0; i < n * n; i++) if (!double.IsFinite(a[i])) return false;
+        // a holds V (eigenvectors as columns) during the computation.
+        Span<double> d = w;
+        Span<double> e = stackalloc double[n];
+        for (int j = 0; j < n; j++) d[j] = a[(n - 1) * n + j];
+        for (int i = n - 1; i > 0; i--)
+        {
+            double scale = 0, h = 0;
+            for (int k = 0; k < i; k++) scale += Math.Abs(d[k]);
+            if (scale == 0)
+            {
+                e[i] = d[i - 1];
+                for (int j = 0; j < i; j++) { d[j] = a[(i - 1) * n + j]; a[i * n + j] = 0; a[j * n + i] = 0; }
+            }
+            else
+            {
+                for (int k = 0; k < i; k++) { d[k] /= scale; h += d[k] * d[k]; }
+                double f = d[i - 1], g = Math.Sqrt(h);
+                if (f > 0) g = -g;
+                e[i] = scale * g;
+                h -= f * g;
+                d[i - 1] = f - g;
+                for (int j = 0; j < i; j++) e[j] = 0;
+                for (int j = 0; j < i; j++)
+                {
+                    f = d[j];
+                    a[j * n + i] = f;
+                    g = e[j] + a[j * n + j] * f;
+                    for (int k = j + 1; k <= i - 1; k++) { g += a[k * n + j] * d[k]; e[k] += a[k * n + j] * f; }
+                    e[j] = g;
+                }
+                f = 0;
+                for (int j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
+                double hh = f / (h + h);
+                for (int j = 0; j < i; j++) e[j] -= hh * d[j];
+                for (int j = 0; j < i; j++)
+                {
+                    f = d[j]; g = e[j];
+                    for (int k = j; k <= i - 1; k++) a[k * n + j] -= f * e[k] + g * d[k];
+                    d[j] = a[(i - 1) * n + j];
+                    a[i * n + j] = 0;
+                }
+            }
+            d[i] = h;
+        }
+        for (int i = 0; i < n - 1; i++)
+        {
+            a[(n - 1) * n + i] = a[i * n + i];
+            a[i * n + i] = 1;
+            double h = d[i + 1];
+            if (h != 0)
+            {
+                for (int k = 0; k <= i; k++) d[k] = a[k * n + i + 1] / h;
+                for (int j = 0; j <= i; j++)
+                {
+                    double g = 0;
+                    for (int k = 0; k <= i; k++) g += a[k * n + i + 1] * a[k * n + j];
+                    for (int k = 0; k <= i; k++) a[k * n + j] -= g * d[k];
+                }
+            }
+            for (int k = 0; k <= i; k++) a[k * n + i + 1] = 0;
+        }
+        for (int j = 0; j < n; j++) { d[j] = a[(n - 1) * n + j]; a[(n - 1) * n + j] = 0; }
+        a[(n - 1) * n + n - 1] = 1;
+        e[0] = 0;
+
+        // Implicit QL on the tridiagonal (d, e).
+        for (int i = 1; i < n; i++) e[i - 1] = e[i];
+        e[n - 1] = 0;
+        double ff = 0, tst1 = 0;
+        const double eps = 2.220446049250313e-16;
+        for (int l = 0; l < n; l++)
+        {
+            tst1 = Math.Max(tst1, Math.Abs(d[l]) + Math.Abs(e[l]));
+            int m = l;
+            while (m < n && Math.Abs(e[m]) > eps * tst1) m++;
+            if (m == n) m = n - 1;
+            if (m > l)
+            {
+                int iter = 0;
+                do
+                {
+                    if (++iter > 60) return false;
+                    double g = d[l];
+                    double p = (d[l + 1] - g) / (2 * e[l]);
+                    double r = Hypot(p, 1);
+                    if (p < 0) r = -r;
+                    d[l] = e[l] / (p + r);
+                    d[l + 1] = e[l] * (p + r);
+                    double dl1 = d[l + 1];
+                    double h = g - d[l];
+                    for (int i = l + 2; i < n; i++) d[i] -= h;
+                    ff += h;
+                    p = d[m];
+                    double c = 1, c2 = 1, c3 = 1, el1 = e[l + 1], s = 0, s2 = 0;
+                    for (int i = m - 1; i >= l; i--)
+                    {
+                        c3 = c2; c2 = c; s2 = s;
+                        g = c * e[i];
+                        h = c * p;
+                        r = Hypot(p, e[i]);
+                        e[i + 1] = s * r;
+                        s = e[i] / r;
+                        c = p / r;
+                        p = c * d[i] - s * g;
+                        d[i + 1] = h + s * (c * g + s * d[i]);
+                        for (int k = 0; k < n; k++)
+                        {
+                            h = a[k * n + i + 1];
+                            a[k * n + i + 1] = s * a[k * n + i] + c * h;
+                            a[k * n + i] = c * a[k * n + i] - s * h;
+                        }
+                    }
+                    p = -s * s2 * c3 * el1 * e[l] / dl1;
+                    e[l] = s * p;
+                    d[l] = c * p;
+                } while (Math.Abs(e[l]) > eps * tst1);
+            }
+            d[l] += ff;
+            e[l] = 0;
+        }
+        // Sort ascending; row k of v = column of a.
+        Span<int> order = stackalloc int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = 1; i < n; i++)
+        {
+            int key = order[i]; double kv = d[key]; int j = i - 1;
+            while (j >= 0 && d[order[j]] > kv) { order[j + 1] = order[j]; j--; }
+            order[j + 1] = key;
+        }
+        Span<double> vals = stackalloc double[n];
+        d.CopyTo(vals);
+        for (int r = 0; r < n; r++)
+        {
+            int col = order[r];
+            w[r] = vals[col];
+            for (int k = 0; k < n; k++) v[r * n + k] = a[k * n + col];
+        }
+        for (int i = 0; i < n; i++) if (!double.IsFinite(w[i])) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Left singular vectors and singular values of the square matrix whose transpose is
+    /// <paramref name="at"/> [n, n] (rows overwritten by the unit left singular vectors, descending
+    /// singular values into <paramref name="w"/>), by one-sided Jacobi rotations in the order and with
+    /// the sign conventions of OpenCV's <c>JacobiSVD</c>, so that EPnP's control points (which depend on
+    /// the vectors' signs when the data are noisy) equal OpenCV's.
+    /// </summary>
+    public static void JacobiSvdOpenCv(Span<double> at, Span<double> w, int n)
+    {
+        const double eps = 2.220446049250313e-16 * 10;
+        int m = n, maxIter = Math.Max(m, 30);
+        for (int i = 0; i < n; i++)
+        {
+            double sd = 0;
+            for (int k = 0; k < m; k++) sd += at[i * m + k] * at[i * m + k];
+            w[i] = sd;
+        }
+        for (int iter = 0; iter < maxIter; iter++)
+        {
+            bool changed = false;
+            for (int i = 0; i < n - 1; i++)
+                for (int j = i + 1; j < n; j++)
+                {
+                    double a = w[i], b = w[j], p = 0;
+                    for (int k = 0; k < m; k++) p += at[i * m + k] * at[j * m + k];
+                    if (Math.Abs(p) <= eps * Math.Sqrt(a * b)) continue;
+                    p *= 2;
+                    double beta = a - b, gamma = Hypot(p, beta), c, s;
+                    if (beta < 0)
+                    {
+                        double delta = (gamma - beta) * 0.5;
+                        s = Math.Sqrt(delta / gamma);
+                        c = p / (gamma * s * 2);
+                    }
+                    else
+                    {
+                        c = Math.Sqrt((gamma + beta) / (gamma * 2));
+                        s = p / (gamma * c * 2);
+                    }
+                    a = 0; b = 0;
+                    for (int k = 0; k < m; k++)
+                    {
+                        double t0 = c * at[i * m + k] + s * at[j * m + k];
+                        double t1 = -s * at[i * m + k] + c * at[j * m + k];
+                        at[i * m + k] = t0; at[j * m + k] = t1;
+                        a += t0 * t0; b += t1 * t1;
+                    }
+                    w[i] = a; w[j] = b;
+                    changed = true;
+                }
+            if (!changed) break;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            double sd = 0;
+            for (int k = 0; k < m; k++) sd += at[i * m + k] * at[i * m + k];
+            w[i] = Math.Sqrt(sd);
+        }
+        for (int i = 0; i < n - 1; i++)
+        {
+            int j = i;
+            for (int k = i + 1; k < n; k++) if (w[j] < w[k]) j = k;
+            if (i != j)
+            {
+                (w[i], w[j]) = (w[j], w[i]);
+                for (int k = 0; k < m; k++) (at[i * m + k], at[j * m + k]) = (at[j * m + k], at[i * m + k]);
+            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            double scale = w[i] > 2.2250738585072014e-308 ? 1.0 / w[i] : 0;
+            for (int k = 0; k < m; k++) at[i * m + k] *= scale;
+        }
+    }
+
+    private static double Hypot(double a, double b)
+    {
+        a = Math.Abs(a); b = Math.Abs(b);
+        if (a > b) { b /= a; return a * Math.Sqrt(1 + b * b); }
+        if (b > 0) { a /= b; return b * Math.Sqrt(1 + a * a); }
+        return 0;
+    }
+
+    /// <summary>
     /// Least-squares solution x [n] of A x ≈ b with A [m, n] (m ≥ n), by Householder QR. A and b are
     /// destroyed. Returns false when A is rank deficient (|R_ii| ≤ 1e-12·max|R_jj|) or not finite.
     /// </summary>
@@ -177,7 +410,7 @@ internal static class SmallMatrix
         nmat[4] = nmat[1]; nmat[8] = nmat[2]; nmat[12] = nmat[3]; nmat[9] = nmat[6]; nmat[13] = nmat[7]; nmat[14] = nmat[11];
         Span<double> w = stackalloc double[4];
         Span<double> v = stackalloc double[16];
-        if (!SymmetricEigen(nmat, w, v, 4)) return false;
+        if (!SymmetricEigenQl(nmat, w, v, 4)) return false;
         double qw = v[12], qx = v[13], qy = v[14], qz = v[15];
         double norm = Math.Sqrt(qw * qw + qx * qx + qy * qy + qz * qz);
         if (!(norm > 0)) return false;

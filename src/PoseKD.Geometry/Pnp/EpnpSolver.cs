@@ -40,7 +40,9 @@ internal sealed class EpnpSolver
         FillMtM(uv, n);
         Span<double> a = stackalloc double[144];
         _mtm.CopyTo(a);
-        if (!SmallMatrix.SymmetricEigen(a, _eigVal, _eigVec, 12)) { Reason = "eigen decomposition of MᵀM failed"; return false; }
+        for (int i = 0; i < 144; i++) if (!double.IsFinite(a[i])) { Reason = "image points are not finite"; return false; }
+        // Eigenvectors of MᵀM, smallest eigenvalue first (tridiagonal QL: ~10× faster than Jacobi here).
+        if (!SmallMatrix.SymmetricEigenQl(a, _eigVal, _eigVec, 12)) { Reason = "eigen decomposition of MᵀM failed"; return false; }
         ComputeL6x10();
         ComputeRho();
 
@@ -81,16 +83,15 @@ internal sealed class EpnpSolver
             cov[4] += y * y; cov[5] += y * z; cov[8] += z * z;
         }
         cov[3] = cov[1]; cov[6] = cov[2]; cov[7] = cov[5];
+        for (int i = 0; i < 9; i++) if (!double.IsFinite(cov[i])) { Reason = "object points are not finite"; return false; }
         Span<double> w = stackalloc double[3];
-        Span<double> v = stackalloc double[9];
-        if (!SmallMatrix.SymmetricEigen(cov, w, v, 3)) { Reason = "object points are not finite"; return false; }
-        // Largest spread first (OpenCV orders by decreasing singular value).
-        if (!(w[2] > 0) || w[1] <= 1e-12 * w[2]) { Reason = "object points are collinear or coincident"; return false; }
+        // OpenCV's Jacobi SVD: rows of cov become the principal axes, descending spread.
+        SmallMatrix.JacobiSvdOpenCv(cov, w, 3);
+        if (!(w[0] > 0) || w[1] <= 1e-12 * w[0]) { Reason = "object points are collinear or coincident"; return false; }
         for (int i = 1; i <= 3; i++)
         {
-            int e = 3 - i; // eigen index in ascending order
-            double kk = Math.Sqrt(Math.Max(w[e], 0) / n);
-            for (int j = 0; j < 3; j++) _cws[3 * i + j] = _cws[j] + kk * v[3 * e + j];
+            double kk = Math.Sqrt(w[i - 1] / n);
+            for (int j = 0; j < 3; j++) _cws[3 * i + j] = _cws[j] + kk * cov[3 * (i - 1) + j];
         }
         return true;
     }
