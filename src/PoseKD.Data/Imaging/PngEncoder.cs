@@ -51,8 +51,7 @@ public static class PngEncoder
             for (int type = 0; type < 5; type++)
             {
                 PngFilters.Filter(type, row, prior, bpp, candidate);
-                long sum = 0;
-                foreach (byte b in candidate) sum += b < 128 ? b : 256 - b;
+                long sum = PngFilters.SumAbsSigned(candidate);
                 if (sum < best) { best = sum; bestType = type; candidate.CopyTo(dst); }
             }
             filtered[y * (rowBytes + 1)] = (byte)bestType;
