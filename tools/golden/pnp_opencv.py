@@ -8,9 +8,12 @@ tests/PoseKD.Geometry.Tests/Fixtures/pnp/ransac_epnp_opencv.json with the inputs
 tvec and inliers, the ground truth, and OpenCV's median time per call on this machine.
 
 Run with Debian's python3 (cv2 4.6): /usr/bin/python3 tools/golden/pnp_opencv.py
+With --time-only it re-times OpenCV on the committed fixture's problems (to compare with
+`PoseKD.Bench pnp` under the same machine load) and writes nothing.
 """
 import json
 import os
+import sys
 import time
 
 import cv2
@@ -94,5 +97,29 @@ def main():
           f"rot {out['median_rot_err_deg']:.3f} deg, trans {out['median_trans_err_mm']:.2f} mm")
 
 
+def time_only():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = os.path.join(root, "tests/PoseKD.Geometry.Tests/Fixtures/pnp/ransac_epnp_opencv.json")
+    with open(path) as f:
+        d = json.load(f)
+    K = np.array(d["K"]).reshape(3, 3)
+    obj = np.array(d["object_points"]).reshape(-1, 3)
+    times = []
+    for p in d["problems"]:
+        uv = np.array(p["image_points"]).reshape(-1, 2)
+        for _ in range(3):
+            cv2.solvePnPRansac(obj, uv, K, None, flags=cv2.SOLVEPNP_EPNP, reprojectionError=5.0)
+        reps = []
+        for _ in range(25):
+            t0 = time.perf_counter()
+            cv2.solvePnPRansac(obj, uv, K, None, flags=cv2.SOLVEPNP_EPNP, reprojectionError=5.0)
+            reps.append(time.perf_counter() - t0)
+        times.append(float(np.median(reps)))
+    print(f"opencv {cv2.__version__}: median {1e6 * float(np.median(times)):.1f} us/call over {len(times)} problems")
+
+
 if __name__ == "__main__":
-    main()
+    if "--time-only" in sys.argv:
+        time_only()
+    else:
+        main()
