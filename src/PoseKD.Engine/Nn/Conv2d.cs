@@ -10,7 +10,7 @@ namespace PoseKD.Engine.Nn;
 /// </summary>
 public sealed class Conv2d : Layer
 {
-    /// <summary>Creates the layer and initialises it from <paramref name="generator"/>.</summary>
+    /// <summary>Creates the layer and initialises it from <paramref name="generator"/> (default: <see cref="Init.DefaultGenerator"/>).</summary>
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, bool bias = true, Generator? generator = null)
     {
         if (inChannels <= 0 || outChannels <= 0 || kernelSize <= 0) throw new ArgumentOutOfRangeException(nameof(kernelSize), $"conv2d needs positive channels and kernel, got in {inChannels}, out {outChannels}, k {kernelSize}");
@@ -18,7 +18,7 @@ public sealed class Conv2d : Layer
         InChannels = inChannels; OutChannels = outChannels; KernelSize = kernelSize; Stride = stride; Padding = padding;
         Weight = RegisterParameter("weight", Tensor.Zeros(outChannels, inChannels, kernelSize, kernelSize))!;
         Bias = RegisterParameter("bias", bias ? Tensor.Zeros(outChannels) : null);
-        ResetParameters(generator ?? new Generator(0));
+        ResetParameters(generator ?? Init.DefaultGenerator);
     }
 
     /// <summary>Input channels.</summary>

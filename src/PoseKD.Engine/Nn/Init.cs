@@ -8,6 +8,15 @@ namespace PoseKD.Engine.Nn;
 /// </summary>
 public static class Init
 {
+    /// <summary>
+    /// The generator layers use when none is passed (like torch's global RNG): layers created in the same order
+    /// after the same <see cref="ManualSeed"/> get the same values. Not thread-safe: build models on one thread.
+    /// </summary>
+    public static Generator DefaultGenerator { get; private set; } = new(0);
+
+    /// <summary>Re-seeds <see cref="DefaultGenerator"/> (torch.manual_seed's role for initialisation).</summary>
+    public static void ManualSeed(ulong seed) => DefaultGenerator = new Generator(seed);
+
     /// <summary>fan_in of a weight of shape [out, in, k…] (torch's <c>_calculate_fan_in_and_fan_out</c>).</summary>
     public static int FanIn(int[] shape)
     {

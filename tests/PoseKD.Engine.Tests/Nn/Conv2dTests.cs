@@ -23,4 +23,12 @@ public class Conv2dTests
         var y = new Conv2d(3, 5, 3, stride: 2, padding: 1).Forward(Tensor.Zeros(2, 3, 9, 9));
         Assert.Equal([2, 5, 5, 5], y.Shape);
     }
+
+    [Fact]
+    public void Conv2d_WithoutGenerator_DrawsSuccessiveValuesFromTheDefaultGenerator()
+    {
+        var a = new Conv2d(2, 2, 3);
+        var b = new Conv2d(2, 2, 3);
+        Assert.NotEqual(a.Weight.Data, b.Weight.Data);
+    }
 }
