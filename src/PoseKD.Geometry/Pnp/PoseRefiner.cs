@@ -42,7 +42,7 @@ public static class PoseRefiner
                 if (md == 0) break;
             }
             bool improved = false;
-            for (int tries = 0; tries < 10; tries++)
+            for (int tries = 0; tries < 6; tries++)
             {
                 jtj.CopyTo(a);
                 for (int i = 0; i < 6; i++) a[7 * i] += lambda * Math.Max(jtj[7 * i], 1e-12);
@@ -59,7 +59,7 @@ public static class PoseRefiner
                     cost = newCost;
                     lambda = Math.Max(lambda * 0.1, 1e-12);
                     improved = true;
-                    if (rel < 1e-12) it = maxIterations;
+                    if (rel < 1e-9) it = maxIterations; // converged: the cost no longer moves
                     break;
                 }
                 lambda *= 10;
