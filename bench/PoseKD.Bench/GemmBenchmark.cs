@@ -17,6 +17,9 @@ public sealed class GemmBenchmark : IBenchmark
     public void Run(BenchReport report)
     {
         report.Value("threads", NativeSettings.Threads);
+        // Other processes disturb timings on a shared machine: record the load the numbers were taken under.
+        if (File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out double load))
+            report.Value("loadavg_1min_at_start", load);
         report.Value("openblas_available", OpenBlas.IsAvailable ? 1 : 0);
         foreach (var (m, n, k, tag) in new[] { (1024, 1024, 1024, "1024^3"), (128, 16384, 1152, "128x16384x1152") })
         {

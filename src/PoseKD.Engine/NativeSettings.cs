@@ -18,6 +18,7 @@ public static class NativeSettings
     /// <summary>
     /// Number of threads used by OpenBLAS (<c>openblas_set_num_threads</c>), oneDNN (OpenMP threads of the
     /// calling thread) and the managed parallel kernels. Defaults to <c>POSEKD_THREADS</c> or the processor count.
+    /// Set it at start-up, not while other threads are inside OpenBLAS (<c>openblas_set_num_threads</c> is not thread-safe).
     /// </summary>
     public static int Threads
     {

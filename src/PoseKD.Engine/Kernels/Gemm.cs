@@ -42,12 +42,12 @@ public static class Gemm
         GemmBlocked.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, GemmBlocked.BestKind);
     }
 
-    /// <summary>Managed GEMM with an explicit micro-kernel (tests exercise every kind on any CPU).</summary>
-    internal static void ManagedWith(GemmKernelKind kind, bool transA, bool transB, int m, int n, int k, float alpha,
+    /// <summary>Managed GEMM with an explicit micro-kernel and thread count (tests exercise every kind on any CPU); threads ≤ 0 uses <see cref="NativeSettings.Threads"/>.</summary>
+    internal static void ManagedWith(GemmKernelKind kind, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         Check(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
-        GemmBlocked.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, kind);
+        GemmBlocked.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, kind, threads);
     }
 
     /// <summary>Plain triple loop with double accumulation: the test oracle.</summary>

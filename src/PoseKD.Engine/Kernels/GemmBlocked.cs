@@ -33,7 +33,7 @@ internal static unsafe class GemmBlocked
     /// <summary>C = alpha·op(A)·op(B) + beta·C; sizes and spans already validated.</summary>
     internal static void Run(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
-        GemmKernelKind kind)
+        GemmKernelKind kind, int threads = 0)
     {
         if (m == 0 || n == 0) return;
         ScaleC(beta, c, m, n, ldc);
@@ -42,7 +42,7 @@ internal static unsafe class GemmBlocked
         int nr = Nr(kind);
         int rowBlocks = (m + MaxMc - 1) / MaxMc;
         int colBlocks = (n + MaxNc - 1) / MaxNc;
-        int threads = NativeSettings.Threads;
+        if (threads <= 0) threads = NativeSettings.Threads;
         bool parallel = threads > 1 && (long)m * n * k >= ParallelFlopThreshold;
         if (parallel)
         {
@@ -73,7 +73,7 @@ internal static unsafe class GemmBlocked
             else
             {
                 var jobCopy = job;
-                Parallel.For(0, tasks, NativeSettings.ParallelOptions, t => RunBlock(in jobCopy, t));
+                Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => RunBlock(in jobCopy, t));
             }
         }
     }

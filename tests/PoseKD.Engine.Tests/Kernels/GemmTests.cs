@@ -25,7 +25,7 @@ public class GemmTests
         foreach (var kind in new[] { GemmKernelKind.Vector256, GemmKernelKind.Vector512, GemmKernelKind.Scalar })
             foreach (var (ta, tb, alpha, beta) in ModeList())
                 CheckAgainstReference(m, n, k, ta, tb, alpha, beta, pad: 0, seed: m * 31 + n * 7 + k,
-                    (ta_, tb_, m_, n_, k_, al, a, lda, b, ldb, be, c, ldc) => Gemm.ManagedWith(kind, ta_, tb_, m_, n_, k_, al, a, lda, b, ldb, be, c, ldc),
+                    (ta_, tb_, m_, n_, k_, al, a, lda, b, ldb, be, c, ldc) => Gemm.ManagedWith(kind, 0, ta_, tb_, m_, n_, k_, al, a, lda, b, ldb, be, c, ldc),
                     $"{kind}");
     }
 
@@ -112,15 +112,8 @@ public class GemmTests
     {
         var (a, lda, b, ldb, c1, ldc) = Inputs(200, 300, 100, false, false, 0, 9);
         var c2 = (float[])c1.Clone();
-        int saved = NativeSettings.Threads;
-        try
-        {
-            NativeSettings.Threads = 1;
-            Gemm.Managed(false, false, 200, 300, 100, 1f, a, lda, b, ldb, 0.5f, c1, ldc);
-            NativeSettings.Threads = 4;
-            Gemm.Managed(false, false, 200, 300, 100, 1f, a, lda, b, ldb, 0.5f, c2, ldc);
-        }
-        finally { NativeSettings.Threads = saved; }
+        Gemm.ManagedWith(GemmKernelKind.Vector256, 1, false, false, 200, 300, 100, 1f, a, lda, b, ldb, 0.5f, c1, ldc);
+        Gemm.ManagedWith(GemmKernelKind.Vector256, 4, false, false, 200, 300, 100, 1f, a, lda, b, ldb, 0.5f, c2, ldc);
         Numeric.AssertClose(c1, c2, 0, 0);
     }
 
