@@ -41,6 +41,7 @@ public sealed class SynthBenchmark : IBenchmark
             for (int rep = 0; rep < 2; rep++)
             {
                 if (Directory.Exists(dir)) Directory.Delete(dir, true);
+                var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
                 var s = SyntheticDatasetGenerator.Generate(new SynthOptions { OutputDir = dir, ImagesPerObject = perObject, Threads = Environment.ProcessorCount });
                 if (rep == 1)
                 {
@@ -49,6 +50,10 @@ public sealed class SynthBenchmark : IBenchmark
                     report.Value("generate_images_per_s", s.ImagesPerSecond, "images/s");
                     report.Value("generate_mb_per_image", s.Bytes / 1e6 / s.Images, "MB");
                     report.Value("threads", Environment.ProcessorCount);
+                    // CPU time per image: what the generator costs when it has the cores to itself
+                    double cpuMs = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / s.Images;
+                    report.Value("cpu_ms_per_image", cpuMs, "ms");
+                    report.Value("estimated_images_per_s_idle_cores", 1000.0 * Environment.ProcessorCount / cpuMs, "images/s");
                 }
             }
         }

@@ -63,60 +63,61 @@ public static partial class F
         return y;
     }
 
-    /// <summary>Reduces <paramref name="x"/> over the sorted dims; result has the keep-dim shape's element order.</summary>
+    /// <summary>
+    /// Reduces <paramref name="x"/> over the sorted dims; the result has the keep-dim shape's element order.
+    /// Each maximal run of adjacent reduced dimensions (size-1 dimensions ignored) is one [outer, r, inner]
+    /// kernel call, the last run first, so no permutation copy is needed (sum, max and logsumexp all compose:
+    /// reducing a set of dims equals reducing its runs one after another).
+    /// </summary>
     private static float[] ReduceRaw(float[] x, int[] shape, int[] dims, ReduceKind kind)
     {
         int rank = shape.Length;
-        // Drop size-1 dimensions from consideration: they do not affect contiguity.
         var reduced = new bool[rank];
         foreach (int dd in dims) reduced[dd] = true;
-        int first = -1, last = -1;
-        bool contiguous = true;
+        var runs = new List<(int First, int Last)>();
         for (int i = 0; i < rank; i++)
         {
-            if (shape[i] == 1 || !reduced[i]) continue;
-            if (first < 0) first = i;
-            else for (int j = last + 1; j < i; j++) if (shape[j] != 1 && !reduced[j]) contiguous = false;
-            last = i;
+            if (shape[i] == 1) continue;
+            if (!reduced[i]) continue;
+            bool extend = runs.Count > 0 && Enumerable.Range(runs[^1].Last + 1, i - runs[^1].Last - 1).All(j => shape[j] == 1);
+            if (extend) runs[^1] = (runs[^1].First, i); else runs.Add((i, i));
         }
         int outN = 1;
         for (int i = 0; i < rank; i++) if (!reduced[i]) outN *= shape[i];
-        var d = new float[outN];
-        if (outN == 0) return d;
-        int outer, r, inner;
-        float[] src = x;
-        if (first < 0) { outer = outN; r = 1; inner = 1; }
-        else if (contiguous)
+        if (runs.Count == 0 || outN == 0)
         {
-            outer = 1; r = 1; inner = 1;
-            for (int i = 0; i < first; i++) outer *= shape[i];
-            for (int i = first; i <= last; i++) r *= shape[i];
-            for (int i = last + 1; i < rank; i++) inner *= shape[i];
+            // Only size-1 dims are reduced (a copy), or the result is empty.
+            var copy = new float[outN];
+            if (outN > 0) x.AsSpan(0, outN).CopyTo(copy);
+            return copy;
         }
-        else
+        var cur = x;
+        var curShape = (int[])shape.Clone();
+        for (int ri = runs.Count - 1; ri >= 0; ri--)
         {
-            // Move the reduced dimensions to the end (materialising), then reduce rows.
-            var perm = Enumerable.Range(0, rank).Where(i => !reduced[i]).Concat(Enumerable.Range(0, rank).Where(i => reduced[i])).ToArray();
-            src = new float[x.Length];
-            Layout.Permute(x, src, shape, perm);
-            outer = outN; inner = 1; r = x.Length / Math.Max(outN, 1);
-            if (outN == 0) r = 0;
-        }
-        if (r == 0 && kind == ReduceKind.LogSumExp) { Array.Fill(d, float.NegativeInfinity); return d; }
-        int rr = r, ii = inner;
-        long cost = (long)r * inner * (kind == ReduceKind.LogSumExp ? 8 : 1);
-        Parallelism.For(outer, cost, (s, e) =>
-        {
-            ReadOnlySpan<float> xs = src.AsSpan(s * rr * ii, (e - s) * rr * ii);
-            Span<float> ds = d.AsSpan(s * ii, (e - s) * ii);
-            switch (kind)
+            var (first, last) = runs[ri];
+            int outer = 1, r = 1, inner = 1;
+            for (int i = 0; i < first; i++) outer *= curShape[i];
+            for (int i = first; i <= last; i++) r *= curShape[i];
+            for (int i = last + 1; i < rank; i++) inner *= curShape[i];
+            var d = new float[outer * inner];
+            var src = cur;
+            long cost = (long)r * inner * (kind == ReduceKind.LogSumExp ? 8 : 1);
+            Parallelism.For(outer, cost, (s, e) =>
             {
-                case ReduceKind.Sum: Reduce.Sum(xs, ds, e - s, rr, ii); break;
-                case ReduceKind.Max: Reduce.Max(xs, ds, e - s, rr, ii); break;
-                default: Reduce.LogSumExp(xs, ds, e - s, rr, ii); break;
-            }
-        });
-        return d;
+                ReadOnlySpan<float> xs = src.AsSpan(s * r * inner, (e - s) * r * inner);
+                Span<float> ds = d.AsSpan(s * inner, (e - s) * inner);
+                switch (kind)
+                {
+                    case ReduceKind.Sum: Reduce.Sum(xs, ds, e - s, r, inner); break;
+                    case ReduceKind.Max: Reduce.Max(xs, ds, e - s, r, inner); break;
+                    default: Reduce.LogSumExp(xs, ds, e - s, r, inner); break;
+                }
+            });
+            for (int i = first; i <= last; i++) curShape[i] = 1;
+            cur = d;
+        }
+        return cur;
     }
 
     private sealed class ReduceNode(Tensor x, Tensor y, int[] keepShape, int count, ReduceKind kind) : Node(x)

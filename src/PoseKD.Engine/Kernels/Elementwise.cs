@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace PoseKD.Engine.Kernels;
@@ -34,15 +35,22 @@ public static class Elementwise
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> d) => TensorPrimitives.Sigmoid(x, d);
 
     /// <summary>d = max(x, 0) (NaN stays NaN).</summary>
-    public static void Relu(ReadOnlySpan<float> x, Span<float> d)
-    {
-        for (int i = 0; i < x.Length; i++) { float v = x[i]; d[i] = v > 0 || float.IsNaN(v) ? v : 0f; }
-    }
+    public static void Relu(ReadOnlySpan<float> x, Span<float> d) => TensorPrimitives.Max(x, 0f, d);
 
     /// <summary>d = x if x &gt; 0 else slope·x.</summary>
     public static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> d)
     {
-        for (int i = 0; i < x.Length; i++) { float v = x[i]; d[i] = v > 0 ? v : v * slope; }
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var s = new Vector<float>(slope);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = new Vector<float>(x.Slice(i));
+                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, v * s).CopyTo(d.Slice(i));
+            }
+        }
+        for (; i < x.Length; i++) { float v = x[i]; d[i] = v > 0 ? v : v * slope; }
     }
 
     /// <summary>d = min(max(x, min), max); a NaN bound is ignored by passing ±∞. NaN inputs stay NaN.</summary>
@@ -69,13 +77,30 @@ public static class Elementwise
     /// <summary>dx = g where y &gt; 0, else 0 (y = relu(x)).</summary>
     public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
     {
-        for (int i = 0; i < y.Length; i++) dx[i] = y[i] > 0 ? g[i] : 0f;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var gv = new Vector<float>(g.Slice(i));
+                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(y.Slice(i)), Vector<float>.Zero), gv, Vector<float>.Zero).CopyTo(dx.Slice(i));
+            }
+        for (; i < y.Length; i++) dx[i] = y[i] > 0 ? g[i] : 0f;
     }
 
     /// <summary>dx = g where x &gt; 0, else slope·g.</summary>
     public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, float slope, Span<float> dx)
     {
-        for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : g[i] * slope;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var s = new Vector<float>(slope);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var gv = new Vector<float>(g.Slice(i));
+                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(x.Slice(i)), Vector<float>.Zero), gv, gv * s).CopyTo(dx.Slice(i));
+            }
+        }
+        for (; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : g[i] * slope;
     }
 
     /// <summary>dx = g where min ≤ x ≤ max, else 0.</summary>

@@ -40,4 +40,31 @@ public class ReduceGradTests
         F.Max(x, 1).Backward(Tensor.FromArray([1f, 3f], 2));
         Assert.Equal(new[] { 0f, 0.5f, 0.5f, 0f, 1f, 1f, 1f, 0f }, x.Grad!.Data);
     }
+
+    [Theory]
+    [InlineData(new[] { 2, 3, 4, 5 }, new[] { 0, 2 })]
+    [InlineData(new[] { 2, 3, 4, 5 }, new[] { 1, 3 })]
+    [InlineData(new[] { 2, 1, 3, 4 }, new[] { 0, 2 })]
+    [InlineData(new[] { 3, 2, 1, 4, 2 }, new[] { 0, 2, 4 })]
+    [InlineData(new[] { 2, 0, 3 }, new[] { 1 })]
+    public void SumMaxLogSumExp_SeveralRuns_MatchBruteForce(int[] shape, int[] dims)
+    {
+        var x = Tensor.Randn(new Generator(3), shape);
+        var keep = (int[])shape.Clone();
+        foreach (int d in dims) keep[d] = 1;
+        int n = Shapes.Numel(keep);
+        var groups = new List<double>[n];
+        for (int i = 0; i < n; i++) groups[i] = [];
+        var strides = Shapes.Strides(keep);
+        for (int i = 0; i < x.Numel; i++)
+        {
+            int rem = i, o = 0;
+            for (int k = shape.Length - 1; k >= 0; k--) { int j = rem % shape[k]; rem /= shape[k]; if (keep[k] != 1) o += j * strides[k]; }
+            groups[o].Add(x.Data[i]);
+        }
+        PoseKD.TestSupport.Numeric.AssertClose(groups.Select(g => (float)g.Sum()).ToArray(), F.Sum(x, dims, true).Data, 1e-5, 1e-5);
+        PoseKD.TestSupport.Numeric.AssertClose(groups.Select(g => (float)Math.Log(g.Sum(Math.Exp))).ToArray(), F.LogSumExp(x, dims, true).Data, 1e-5, 1e-5);
+        if (x.Numel > 0)
+            Assert.Equal(groups.Select(g => (float)g.Max()).ToArray(), F.Max(x, dims, true).Data);
+    }
 }

@@ -41,4 +41,7 @@ public class ShapeGradTests
         Check(x => F.Stack([x[0], x[1]], 2), [U(7, 2, 3), U(8, 2, 3)]);
         Check(x => F.Stack([x[0], x[1]], 0), [U(9, 2, 3), U(10, 2, 3)]);
     }
+
+    [Fact]
+    public void Clone_Any_MatchesFiniteDifferences() => Check(t => F.Mul(t.Clone(), t), U(11, 2, 3));
 }

@@ -60,4 +60,27 @@ public class KernelOracleTests
         Layout.PermuteReference(x, reference, shape, perm);
         Assert.Equal(reference, fast);
     }
+
+    [Fact]
+    public void ReluLeakyRelu_LongSpansWithNaNAndZero_MatchScalarDefinition()
+    {
+        var x = Tensor.Randn(new Generator(4), 67).Data;
+        x[3] = 0f; x[10] = float.NaN; x[40] = -0f;
+        var g = Tensor.Randn(new Generator(5), 67).Data;
+        float[] y = new float[67], dx = new float[67];
+        Elementwise.Relu(x, y);
+        Elementwise.ReluBackward(y, g, dx);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(float.IsNaN(x[i]) ? float.NaN : Math.Max(x[i], 0f), y[i]);
+            Assert.Equal(y[i] > 0 ? g[i] : 0f, dx[i]);
+        }
+        Elementwise.LeakyRelu(x, 0.1f, y);
+        Elementwise.LeakyReluBackward(x, g, 0.1f, dx);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(x[i] > 0 ? x[i] : x[i] * 0.1f, y[i]);
+            Assert.Equal(x[i] > 0 ? g[i] : g[i] * 0.1f, dx[i]);
+        }
+    }
 }
