@@ -5,19 +5,13 @@ namespace PoseKD.Engine.Kernels;
 /// <summary>Small shared helpers of the normalisation/pooling/activation/loss kernels.</summary>
 internal static class NnKernelHelpers
 {
-    /// <summary>Below this many elements of total work a loop runs on the calling thread.</summary>
-    internal const long MinParallelWork = 1 << 16;
-
-    /// <summary>Runs <paramref name="body"/>(i) for i in [0, count): in parallel when count·workPerItem is large.</summary>
+    /// <summary>Runs <paramref name="body"/>(i) for i in [0, count) through <see cref="Parallelism.For"/>
+    /// (parallel when count·workPerItem is large, inline otherwise).</summary>
     internal static void For(int count, long workPerItem, Action<int> body)
-    {
-        if (count <= 1 || (long)count * workPerItem < MinParallelWork || Environment.ProcessorCount == 1)
+        => Parallelism.For(count, workPerItem, (start, end) =>
         {
-            for (int i = 0; i < count; i++) body(i);
-            return;
-        }
-        Parallel.For(0, count, body);
-    }
+            for (int i = start; i < end; i++) body(i);
+        });
 
     /// <summary>y[i] = a·x[i] + b (y may alias x).</summary>
     internal static void ScaleShift(ReadOnlySpan<float> x, float a, float b, Span<float> y)

@@ -10,8 +10,8 @@ public static class Parallelism
     /// <summary>Work (items × cost per item) below which loops stay on the calling thread.</summary>
     public const long MinParallelWork = 100_000;
 
-    /// <summary>Maximum number of chunks (defaults to the processor count).</summary>
-    public static int MaxDegree { get; set; } = Environment.ProcessorCount;
+    /// <summary>Maximum number of chunks: the process-wide <see cref="NativeSettings.Threads"/>.</summary>
+    public static int MaxDegree => NativeSettings.Threads;
 
     /// <summary>Calls <paramref name="body"/>(start, end) over disjoint ranges covering [0, count).</summary>
     public static void For(int count, long costPerItem, Action<int, int> body)
