@@ -49,7 +49,7 @@ public static class Conv2d
     public static void Im2ColForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, Conv2dShape s)
     {
         CheckForward(x, w, bias, y, s);
-        int ohw = s.OutHeight * s.OutWidth, hw = s.Height * s.Width, k = s.PatchSize, o = s.OutChannels;
+        int ohw = s.OutHeight * s.OutWidth, k = s.PatchSize, o = s.OutChannels;
         int g = GroupSize(s);
         bool direct = IsPointwise(s);
         float[] col = ArrayPool<float>.Shared.Rent(direct && g == 1 ? 1 : k * g * ohw);
@@ -59,13 +59,7 @@ public static class Conv2d
             for (int b0 = 0; b0 < s.N; b0 += g)
             {
                 int gb = Math.Min(g, s.N - b0), ld = gb * ohw;
-                ReadOnlySpan<float> colSpan;
-                if (direct && gb == 1) colSpan = x.Slice(b0 * s.InChannels * hw, s.InChannels * hw);
-                else
-                {
-                    for (int t = 0; t < gb; t++) Im2Col.Pack(x.Slice((b0 + t) * s.InChannels * hw, s.InChannels * hw), col.AsSpan(t * ohw), ld, s);
-                    colSpan = col.AsSpan(0, k * ld);
-                }
+                var colSpan = Columns(x, col, b0, gb, direct, s);
                 if (gb == 1) Gemm.Sgemm(false, false, o, ohw, k, 1f, w, k, colSpan, ld, 0f, y.Slice(b0 * o * ohw, o * ohw), ohw);
                 else
                 {
@@ -130,7 +124,7 @@ public static class Conv2d
     public static void Im2ColBackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> dbias, Conv2dShape s)
     {
         CheckBackwardWeights(x, dy, dw, dbias, s);
-        int ohw = s.OutHeight * s.OutWidth, hw = s.Height * s.Width, k = s.PatchSize, o = s.OutChannels;
+        int ohw = s.OutHeight * s.OutWidth, k = s.PatchSize, o = s.OutChannels;
         int g = GroupSize(s);
         bool direct = IsPointwise(s);
         float[] col = ArrayPool<float>.Shared.Rent(direct && g == 1 ? 1 : k * g * ohw);
@@ -140,13 +134,7 @@ public static class Conv2d
             for (int b0 = 0; b0 < s.N; b0 += g)
             {
                 int gb = Math.Min(g, s.N - b0), ld = gb * ohw;
-                ReadOnlySpan<float> colSpan;
-                if (direct && gb == 1) colSpan = x.Slice(b0 * s.InChannels * hw, s.InChannels * hw);
-                else
-                {
-                    for (int t = 0; t < gb; t++) Im2Col.Pack(x.Slice((b0 + t) * s.InChannels * hw, s.InChannels * hw), col.AsSpan(t * ohw), ld, s);
-                    colSpan = col.AsSpan(0, k * ld);
-                }
+                var colSpan = Columns(x, col, b0, gb, direct, s);
                 var dySpan = gb == 1 ? dy.Slice(b0 * o * ohw, o * ohw) : Gather(dy, dyg, b0, gb, o, ohw);
                 Gemm.Sgemm(false, true, o, k, ld, 1f, dySpan, ld, colSpan, ld, 1f, dw, k);
                 if (!dbias.IsEmpty)
@@ -205,5 +193,17 @@ public static class Conv2d
         Conv2dShape.CheckLength("dy", dy.Length, s.OutputSize, s);
         Conv2dShape.CheckLength("dw", dw.Length, s.WeightSize, s);
         if (!dbias.IsEmpty) Conv2dShape.CheckLength("dbias", dbias.Length, s.OutChannels, s);
+    }
+
+    /// <summary>
+    /// The im2col matrix [C·KH·KW, gb·OH·OW] of images b0..b0+gb−1: x itself for a 1×1 stride-1 layer on
+    /// one image, otherwise packed into <paramref name="col"/>.
+    /// </summary>
+    private static ReadOnlySpan<float> Columns(ReadOnlySpan<float> x, float[] col, int b0, int gb, bool direct, Conv2dShape s)
+    {
+        int hw = s.Height * s.Width, ohw = s.OutHeight * s.OutWidth, ld = gb * ohw;
+        if (direct && gb == 1) return x.Slice(b0 * s.InChannels * hw, s.InChannels * hw);
+        for (int t = 0; t < gb; t++) Im2Col.Pack(x.Slice((b0 + t) * s.InChannels * hw, s.InChannels * hw), col.AsSpan(t * ohw), ld, s);
+        return col.AsSpan(0, s.PatchSize * ld);
     }
 }
