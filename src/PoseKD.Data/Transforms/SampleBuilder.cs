@@ -2,6 +2,7 @@ using PoseKD.Data.Bop;
 using PoseKD.Data.Imaging;
 using PoseKD.Data.Synthesis;
 using PoseKD.Geometry.Cameras;
+using PoseKD.Geometry.Rotations;
 
 namespace PoseKD.Data.Transforms;
 
@@ -58,7 +59,7 @@ public sealed class SampleBuilder
         int w = o.InternalWidth, h = o.InternalHeight;
         // resize to the internal camera: the affine part of K_int · K⁻¹
         var kInv = Camera.InvertK(bs.K);
-        var m3 = Mul3(o.InternalK, kInv);
+        var m3 = RotationMath.Multiply(o.InternalK, kInv);
         var resize = Affine2D.FromMatrix3x3(m3);
         var rgb = new byte[w * h * 3];
         ImageWarp.BilinearU8(img!.Data, resize, 128, rgb, img.Width, img.Height, w, h, 3);
@@ -144,12 +145,4 @@ public sealed class SampleBuilder
         return o;
     }
 
-    private static double[] Mul3(double[] a, double[] b)
-    {
-        var c = new double[9];
-        for (int i = 0; i < 3; i++)
-            for (int j = 0; j < 3; j++)
-                c[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
-        return c;
-    }
 }

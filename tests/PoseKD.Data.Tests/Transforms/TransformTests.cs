@@ -1,6 +1,7 @@
 using PoseKD.Data.Bop;
 using PoseKD.Data.Transforms;
 using PoseKD.Geometry.Cameras;
+using PoseKD.Geometry.Rotations;
 using PoseKD.Geometry.Meshes;
 
 namespace PoseKD.Data.Tests.Transforms;
@@ -33,7 +34,7 @@ public sealed class TransformTests(SmallDataset data) : IClassFixture<SmallDatas
     public void Remap_ToInternalCamera_ReprojectsKeypointsOntoWarpedPositions()
     {
         double[] k = [600, 0, 300, 0, 610, 250, 0, 0, 1];
-        var warp = Affine2D.FromMatrix3x3(Mul3(LinemodK, Camera.InvertK(k)));
+        var warp = Affine2D.FromMatrix3x3(RotationMath.Multiply(LinemodK, Camera.InvertK(k)));
         var corners = MeshGeometry.BoxCorners([-50, -50, -50], [50, 70, 40]);
         double[] r = [0.36, 0.48, -0.8, -0.8, 0.6, 0, 0.48, 0.64, 0.6], t = [30, -20, 800];
         var (r2, t2, err) = PoseRemap.Remap(k, r, t, corners, LinemodK, warp);
@@ -124,14 +125,6 @@ public sealed class TransformTests(SmallDataset data) : IClassFixture<SmallDatas
         }
     }
 
-    private static double[] Mul3(double[] a, double[] b)
-    {
-        var c = new double[9];
-        for (int i = 0; i < 3; i++)
-            for (int j = 0; j < 3; j++)
-                c[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
-        return c;
-    }
 
     private static double[] RandomRotation(Random rng)
     {
