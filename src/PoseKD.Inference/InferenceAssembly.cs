@@ -1,0 +1,8 @@
+namespace PoseKD.Inference;
+
+/// <summary>Marker for the deployment layer's assembly (ONNX export, ONNX Runtime path, <c>PoseEstimator</c>).</summary>
+public static class InferenceAssembly
+{
+    /// <summary>The assembly's informational name.</summary>
+    public const string Name = "PoseKD.Inference";
+}
