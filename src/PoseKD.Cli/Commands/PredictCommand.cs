@@ -130,13 +130,38 @@ public sealed class PredictCommand : IVerb
 
         var kImg = request.Intrinsics is { } f ? new double[] { f[0], 0, f[2], 0, f[1], f[3], 0, 0, 1 } : head.InternalK.ToArray();
         if (!(kImg[0] > 0 && kImg[4] > 0)) throw new ArgumentException($"--K focal lengths must be positive, got fx {kImg[0]}, fy {kImg[4]}");
+        var box = ImageBox(request, img.Width, img.Height);
+
+        var net = new PoseNet(netOptions);
+        PoseNetWeights.Load(net, request.WeightsPath);
+        net.Eval();
+        var run = Predict(img, kImg, box, cfg, head, keypoints, request.ClassId, (crop, _) =>
+        {
+            using (GradMode.NoGrad()) return net.Forward(crop);
+        });
+        WriteFile(request.OutPath, run.Picture);
+        if (request.JsonPath != null) WriteFile(request.JsonPath, System.Text.Encoding.UTF8.GetBytes(Json(request, kImg, box, run.Poses) + "\n"));
+        if (request.RawPath != null) DumpRaw(request.RawPath, run.Crop, cfg.Input.InputRes, run.BboxTrans, run.Output);
+        return run.Poses;
+    }
+
+    /// <summary>What one prediction produced.</summary>
+    internal sealed record Prediction(IReadOnlyList<PosePrediction> Poses, byte[] Picture, float[] Crop, double[] BboxTrans, PoseNetOutput Output);
+
+    /// <summary>
+    /// The pipeline behind <see cref="Run"/>: warp the RGB image (camera <paramref name="kImg"/>) to the internal camera,
+    /// take the DZI test crop around <paramref name="box"/> (image pixels; null: the whole image), run
+    /// <paramref name="network"/> on the normalised crop [1, 3, S, S] (it also gets bbox_trans, image → crop, of the
+    /// internal image), post-process into poses in the image's camera and draw them on the image.
+    /// </summary>
+    internal static Prediction Predict(Image8 img, double[] kImg, double[]? box, PoseKDConfig cfg, HeadOptions head, double[][] keypoints,
+        int? classId, Func<Tensor, double[], PoseNetOutput> network)
+    {
         var kInt = head.InternalK.ToArray();
         int w = head.InternalWidth, h = head.InternalHeight;
         var resize = Affine2D.FromMatrix3x3(RotationMath.Multiply(kInt, Camera.InvertK(kImg)));
         var rgb = new byte[w * h * 3];
         ImageWarp.BilinearU8(img.Data, resize, 128, rgb, img.Width, img.Height, w, h, 3);
-
-        var box = ImageBox(request, img.Width, img.Height);
         double[] boxInt;
         if (box == null) boxInt = [0, 0, w, h];
         else
@@ -151,14 +176,9 @@ public sealed class PredictCommand : IVerb
         var norm = SampleBuilder.Normalize(rgb, w, h, cfg.Input.PixelMean, cfg.Input.PixelStd);
         var crop = new float[3 * s * s];
         ImageWarp.BilinearPlanarF32(norm, trans, 0f, crop, w, h, s, s, 3);
+        var output = network(Tensor.FromArray(crop, 1, 3, s, s), trans);
 
-        var net = new PoseNet(netOptions);
-        PoseNetWeights.Load(net, request.WeightsPath);
-        net.Eval();
-        PoseNetOutput output;
-        using (GradMode.NoGrad()) output = net.Forward(Tensor.FromArray(crop, 1, 3, s, s));
-
-        var info = new PoseImageInfo { K = kInt, BboxTrans = trans, OriginalK = kImg, ClassFilter = request.ClassId is { } c ? [c] : null };
+        var info = new PoseImageInfo { K = kInt, BboxTrans = trans, OriginalK = kImg, ClassFilter = classId is { } c ? [c] : null };
         var preds = new PostProcessor(head, keypoints).Predict(output, [info])[0];
 
         var back = Affine2D.Invert(resize);
@@ -168,10 +188,7 @@ public sealed class PredictCommand : IVerb
             Affine2D.Apply(back, p.Keypoints, pts);
             return new PosePainter.Overlay(p.R, p.T, keypoints[p.ClassId], pts, FormattableString.Invariant($"class {p.ClassId}  {p.Score:F2}"));
         }).ToArray();
-        WriteFile(request.OutPath, PosePainter.RenderPng(img.Data, img.Width, img.Height, kImg, overlays));
-        if (request.JsonPath != null) WriteFile(request.JsonPath, System.Text.Encoding.UTF8.GetBytes(Json(request, kImg, box, preds) + "\n"));
-        if (request.RawPath != null) DumpRaw(request.RawPath, crop, s, trans, output);
-        return preds;
+        return new Prediction(preds, PosePainter.RenderPng(img.Data, img.Width, img.Height, kImg, overlays), crop, trans, output);
     }
 
     /// <summary>The network options of a config: the backbone's defaults with the config's model section and N_CLASS.</summary>
