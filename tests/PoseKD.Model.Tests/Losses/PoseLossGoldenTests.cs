@@ -86,6 +86,33 @@ public sealed class PoseLossGoldenTests(ITestOutputHelper log)
             Numeric.AssertClose(Fx.F32($"grad_reg2d{k}"), GradOf(output.PoseReg[k]), atol: 1e-4 * MaxAbs("grad_reg2d"), rtol: 1e-4, what: $"grad reg 2D level {k}");
     }
 
+    [Theory]
+    [InlineData(RegressionLossKind.ObjectSpace3D)]
+    [InlineData(RegressionLossKind.ImageSpace2D)]
+    public void Compute_RegressionGradient_MatchesFiniteDifferences(RegressionLossKind kind)
+    {
+        var targets = ReferenceTargets(out _);
+        var loss = new PoseLoss(HeadFixture.Options with { LossRegType = kind });
+        var output = Fx.Output(true);
+        loss.Compute(output, targets).RegLoss.Backward();
+        var p = targets.Positives[3];
+        var reg = output.PoseReg[p.Level];
+        int hw = reg.Shape[2] * reg.Shape[3];
+        foreach (int j in new[] { 0, 5, 9, 15 })
+        {
+            int idx = ((p.Image * 16 * HeadFixture.Classes) + 16 * p.ClassId + j) * hw + p.Index;
+            double Eval(float delta)
+            {
+                var o = Fx.Output(false);
+                o.PoseReg[p.Level].Data[idx] += delta;
+                return loss.Compute(o, targets).RegLoss.Item();
+            }
+            const float h = 1e-3f;
+            double fd = (Eval(h) - Eval(-h)) / (2 * h);
+            Numeric.AssertClose(fd, reg.Grad!.Data[idx], atol: 2e-3 * Math.Max(1, Math.Abs(fd)), rtol: 1e-2, what: $"{kind} gradient of offset {j}");
+        }
+    }
+
     [Fact]
     public void Compute_Weights_TermsAreWeightedAndSummed()
     {
