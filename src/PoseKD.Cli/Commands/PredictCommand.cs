@@ -57,7 +57,7 @@ public sealed class PredictCommand : IVerb
         /// <summary>Keep only this class id; null: all classes.</summary>
         public int? ClassId { get; init; }
 
-        /// <summary>3D box file (linemod_bbox.json); null: <c>DATASETS.BBOX_FILE</c> of the config.</summary>
+        /// <summary>3D box file (linemod_bbox.json); null: <c>DATASETS.BBOX_FILE</c> of the config (relative to the working directory, else to the config's folder).</summary>
         public string? BboxFile { get; init; }
 
         /// <summary>Output picture (PNG).</summary>
@@ -120,6 +120,12 @@ public sealed class PredictCommand : IVerb
         var netOptions = NetOptionsFrom(cfg);
         var head = HeadOptionsFrom(cfg);
         string bboxFile = request.BboxFile ?? cfg.Datasets.BboxFile;
+        if (request.BboxFile == null && request.ConfigPath != null && !Path.IsPathRooted(bboxFile) && !File.Exists(bboxFile))
+        {
+            // relative to the working directory (the reference's rule), else to the config's folder (PoseKD's generated configs)
+            var besideConfig = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.ConfigPath)) ?? ".", bboxFile);
+            if (File.Exists(besideConfig)) bboxFile = besideConfig;
+        }
         if (!File.Exists(bboxFile)) throw new FileNotFoundException($"3D box file not found: {bboxFile} (set --bbox-file or DATASETS.BBOX_FILE)", bboxFile);
         var keypoints = BoxFile.Read(bboxFile);
         if (keypoints.Length < netOptions.NumForegroundClasses)
