@@ -17,8 +17,13 @@ namespace PoseKD.Engine.Ot;
 /// cost matrix, and through the weights in the outer products ⟨α, ·⟩, ⟨β, ·⟩ — exactly what geomloss's
 /// autograd differentiates (so ∂S/∂α_i is the per-point term, and ∂S/∂x_i = α_i·∇f(x_i) − …).</para>
 /// <para><b>Kernel</b> losses (<see cref="KernelLossKernels"/>): ½‖α − β‖²_k, gradient of the full expression.</para>
-/// <para>Weights must be ≥ 0 and finite (zero-weight points take log-weight −10⁵, as in geomloss); positions finite;
-/// every cloud non-empty. All arithmetic is double; results are float32.</para>
+/// <para>Weights must be ≥ 0 and finite (zero-weight points take log-weight −10⁵, as in geomloss, and add nothing to the
+/// value); positions finite; every cloud non-empty and of positive total weight (an all-zero cloud has infinite dual
+/// potentials: geomloss returns NaN there, this throws). All arithmetic is double; results are float32.</para>
+/// <para>Note on the unbalanced gradient: geomloss 0.2.4 scales ⟨α, ·⟩ by (ρ + ε/2) in the forward pass and its
+/// autograd differentiates that product as written, so its point gradients are the envelope-theorem gradient of the
+/// divergence times (ρ + ε/2)/(ρ + ε) (λ = ρ/(ρ + ε) from the damped last step). This class reproduces geomloss; for
+/// the distillation setting (ε = 10⁻⁶, ρ = 0.25) the factor is 1 − 2·10⁻⁶.</para>
 /// </summary>
 public static class SamplesLoss
 {
@@ -71,6 +76,11 @@ public static class SamplesLoss
         CheckFinite(y.Data, "y");
         CheckWeights(alpha.Data, "α");
         CheckWeights(beta.Data, "β");
+        for (int b = 0; b < layout.Count; b++)
+        {
+            if (!HasMass(alpha.Data.AsSpan(layout.XOffset(b), layout.XCounts[b])) || !HasMass(beta.Data.AsSpan(layout.YOffset(b), layout.YCounts[b])))
+                throw new ArgumentException($"SamplesLoss: problem {b} has a cloud whose weights are all zero; its dual potentials (and the divergence's gradient) are infinite — drop the problem or give the cloud mass");
+        }
 
         return options.Kind == SamplesLossKind.Sinkhorn
             ? SinkhornForward(alpha, x, beta, y, layout, options, d)
@@ -116,6 +126,12 @@ public static class SamplesLoss
             if (pts[i] < lo[k]) lo[k] = pts[i];
             if (pts[i] > hi[k]) hi[k] = pts[i];
         }
+    }
+
+    private static bool HasMass(ReadOnlySpan<float> w)
+    {
+        foreach (var v in w) if (v > 0) return true;
+        return false;
     }
 
     private static void CheckFinite(ReadOnlySpan<float> v, string name)

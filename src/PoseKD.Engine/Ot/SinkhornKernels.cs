@@ -200,7 +200,7 @@ public static class SinkhornKernels
                 coefAb[i] = a * w / rho * eab;
             }
             termX[i] = t;
-            value += a * t;
+            if (a != 0) value += a * t;
         }
         for (int j = 0; j < beta.Length; j++)
         {
@@ -224,7 +224,7 @@ public static class SinkhornKernels
                 coefBa[j] = b * w / rho * eab;
             }
             termY[j] = t;
-            value += b * t;
+            if (b != 0) value += b * t;
         }
         return value;
     }
