@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace PoseKD.Engine.Ot;
 
 /// <summary>
@@ -55,7 +57,7 @@ public static class SinkhornKernels
         }
     }
 
-    /// <summary>result_i = λ·softmin_ε(c, h)_i = −λ·ε·log Σ_j exp(h_j − c_ij/ε), with the usual max shift.</summary>
+    /// <summary>result_i = λ·softmin_ε(c, h)_i = −λ·ε·log Σ_j exp(h_j − c_ij/ε), with the usual max shift (plain reference loop).</summary>
     public static void Softmin(ReadOnlySpan<double> c /*[n,m]*/, ReadOnlySpan<double> h /*[m]*/, Span<double> result /*[n]*/, double eps, double lambda, int n, int m)
     {
         double inv = 1.0 / eps;
@@ -70,6 +72,25 @@ public static class SinkhornKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="Softmin(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, double, double, int, int)"/> with
+    /// vectorised exponentials (<see cref="TensorPrimitives"/>) through the scratch row <paramref name="t"/> [m].
+    /// </summary>
+    public static void Softmin(ReadOnlySpan<double> c /*[n,m]*/, ReadOnlySpan<double> h /*[m]*/, Span<double> result /*[n]*/, Span<double> t /*[m]*/,
+        double eps, double lambda, int n, int m)
+    {
+        double inv = 1.0 / eps;
+        t = t[..m];
+        for (int i = 0; i < n; i++)
+        {
+            TensorPrimitives.MultiplyAdd(c.Slice(i * m, m), -inv, h, t);
+            double max = TensorPrimitives.Max(t);
+            TensorPrimitives.Subtract(t, max, t);
+            TensorPrimitives.Exp(t, t);
+            result[i] = -lambda * eps * (max + Math.Log(TensorPrimitives.Sum(t)));
+        }
+    }
+
     /// <summary>log of each weight; weights ≤ 0 get <see cref="ZeroWeightLog"/>.</summary>
     public static void LogWeights(ReadOnlySpan<float> w, Span<double> logW)
     {
@@ -77,7 +98,7 @@ public static class SinkhornKernels
     }
 
     /// <summary>Scratch doubles <see cref="Solve"/> needs for a problem of n source and m target points.</summary>
-    public static int WorkspaceLength(int n, int m) => n * n + m * m + 2 * n * m + 4 * n + 4 * m;
+    public static int WorkspaceLength(int n, int m) => n * n + m * m + 2 * n * m + 4 * n + 4 * m + Math.Max(n, m);
 
     /// <summary>
     /// Runs the ε-scaling Sinkhorn iterations of one problem and the final extrapolation step. Writes the final
@@ -103,7 +124,8 @@ public static class SinkhornKernels
         Span<double> bLog = work.Slice(o, m); o += m;
         Span<double> ty = work.Slice(o, m); o += m;
         Span<double> ty2 = work.Slice(o, m); o += m;
-        Span<double> hy = work.Slice(o, m);
+        Span<double> hy = work.Slice(o, m); o += m;
+        Span<double> row = work.Slice(o, Math.Max(n, m));
 
         CostMatrix(x, y, cxy, p, n, m, d);
         CostMatrix(y, x, cyx, p, m, n, d);
@@ -118,11 +140,11 @@ public static class SinkhornKernels
         double eps = epsilons[0], lam = Dampening(eps, rho);
         if (debias)
         {
-            Softmin(cxx, aLog, fAa, eps, lam, n, n);
-            Softmin(cyy, bLog, gBb, eps, lam, m, m);
+            Softmin(cxx, aLog, fAa, row, eps, lam, n, n);
+            Softmin(cyy, bLog, gBb, row, eps, lam, m, m);
         }
-        Softmin(cyx, aLog, gAb, eps, lam, m, n);
-        Softmin(cxy, bLog, fAb, eps, lam, n, m);
+        Softmin(cyx, aLog, gAb, row, eps, lam, m, n);
+        Softmin(cxy, bLog, fAb, row, eps, lam, n, m);
 
         for (int k = 0; k < epsilons.Length; k++)
         {
@@ -132,16 +154,16 @@ public static class SinkhornKernels
             if (debias)
             {
                 for (int i = 0; i < n; i++) hx[i] = aLog[i] + fAa[i] * inv;
-                Softmin(cxx, hx, tx, eps, lam, n, n);
+                Softmin(cxx, hx, tx, row, eps, lam, n, n);
                 for (int j = 0; j < m; j++) hy[j] = bLog[j] + gBb[j] * inv;
-                Softmin(cyy, hy, ty, eps, lam, m, m);
+                Softmin(cyy, hy, ty, row, eps, lam, m, m);
                 for (int i = 0; i < n; i++) fAa[i] = 0.5 * (fAa[i] + tx[i]);
                 for (int j = 0; j < m; j++) gBb[j] = 0.5 * (gBb[j] + ty[j]);
             }
             for (int i = 0; i < n; i++) hx[i] = aLog[i] + fAb[i] * inv;
-            Softmin(cyx, hx, ty2, eps, lam, m, n);
+            Softmin(cyx, hx, ty2, row, eps, lam, m, n);
             for (int j = 0; j < m; j++) hy[j] = bLog[j] + gAb[j] * inv;
-            Softmin(cxy, hy, tx2, eps, lam, n, m);
+            Softmin(cxy, hy, tx2, row, eps, lam, n, m);
             for (int j = 0; j < m; j++) gAb[j] = 0.5 * (gAb[j] + ty2[j]);
             for (int i = 0; i < n; i++) fAb[i] = 0.5 * (fAb[i] + tx2[i]);
         }
@@ -152,13 +174,13 @@ public static class SinkhornKernels
         {
             for (int i = 0; i < n; i++) hAa[i] = aLog[i] + fAa[i] * invLast;
             for (int j = 0; j < m; j++) hBb[j] = bLog[j] + gBb[j] * invLast;
-            Softmin(cxx, hAa, fAa, eps, lam, n, n);
-            Softmin(cyy, hBb, gBb, eps, lam, m, m);
+            Softmin(cxx, hAa, fAa, row, eps, lam, n, n);
+            Softmin(cyy, hBb, gBb, row, eps, lam, m, m);
         }
         for (int i = 0; i < n; i++) hBa[i] = aLog[i] + fAb[i] * invLast;
         for (int j = 0; j < m; j++) hAb[j] = bLog[j] + gAb[j] * invLast;
-        Softmin(cyx, hBa, gAb, eps, lam, m, n);
-        Softmin(cxy, hAb, fAb, eps, lam, n, m);
+        Softmin(cyx, hBa, gAb, row, eps, lam, m, n);
+        Softmin(cxy, hAb, fAb, row, eps, lam, n, m);
     }
 
     /// <summary>

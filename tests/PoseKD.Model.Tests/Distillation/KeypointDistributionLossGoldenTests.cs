@@ -4,6 +4,7 @@ using PoseKD.Engine.Serialization;
 using PoseKD.Engine.Tensors;
 using PoseKD.Model.Distillation;
 using PoseKD.TestSupport;
+using Xunit.Abstractions;
 
 namespace PoseKD.Model.Tests.Distillation;
 
@@ -11,7 +12,7 @@ namespace PoseKD.Model.Tests.Distillation;
 /// Agreement with the reference's own KDObjectSpaceLoss/kd_loss_2d + geomloss on a synthetic batch of 5 images
 /// (tools/golden/kd_loss_reference.py): value and gradients with respect to the student's keypoints and class logits.
 /// </summary>
-public sealed class KeypointDistributionLossGoldenTests
+public sealed class KeypointDistributionLossGoldenTests(ITestOutputHelper output)
 {
     private static readonly Lazy<(Dictionary<string, NamedArray> Arrays, Dictionary<string, string> Meta)> Fixture = new(() =>
     {
@@ -78,14 +79,18 @@ public sealed class KeypointDistributionLossGoldenTests
         var teacher = Split(Load("teacher.kp"), Load("teacher.score"), Counts("teacher.count"));
 
         var loss = new KeypointDistributionLoss(options).Compute(student, teacher);
-        Numeric.AssertClose(Load($"{name}.value").Item(), loss.Item(), atol: 1e-7, rtol: 1e-5, what: $"{name} value");
+        double expectedValue = Load($"{name}.value").Item();
+        Numeric.AssertClose(expectedValue, loss.Item(), atol: 1e-7, rtol: 1e-5, what: $"{name} value");
+        output.WriteLine($"{name}: value rel diff {Math.Abs(loss.Item() - expectedValue) / Math.Abs(expectedValue):E2}");
 
         loss.Backward();
         foreach (var (t, key) in new[] { (kp, "g_kp"), (logit, "g_logit") })
         {
             var expected = Load($"{name}.{key}");
             double scale = expected.Data.Max(v => Math.Abs(v));
-            Numeric.AssertClose(expected.Data, t.Grad?.Data ?? new float[t.Numel], atol: 1e-7 + 1e-5 * scale, rtol: 1e-4, what: $"{name} {key}");
+            var actual = t.Grad?.Data ?? new float[t.Numel];
+            Numeric.AssertClose(expected.Data, actual, atol: 1e-7 + 1e-5 * scale, rtol: 1e-4, what: $"{name} {key}");
+            if (scale > 0) output.WriteLine($"{name}: {key} max |diff| / max |g| = {expected.Data.Zip(actual, (e, a) => Math.Abs(e - a)).Max() / scale:E2}");
         }
     }
 }

@@ -2,10 +2,11 @@ using PoseKD.Engine.Tensors;
 using PoseKD.Model.Losses;
 using PoseKD.Model.Targets;
 using PoseKD.TestSupport;
+using Xunit.Abstractions;
 
 namespace PoseKD.Model.Tests.Losses;
 
-public sealed class PoseLossGoldenTests
+public sealed class PoseLossGoldenTests(ITestOutputHelper log)
 {
     private static readonly HeadFixture Fx = new("loss.safetensors");
 
@@ -23,6 +24,19 @@ public sealed class PoseLossGoldenTests
     /// smooth-L1's quadratic zone makes a gradient the difference of two pixel positions, so float32 rounding of
     /// ~300 px coordinates shows up absolutely, not relatively).</summary>
     private static double MaxAbs(string prefix) => Enumerable.Range(0, HeadFixture.Levels).Max(k => Fx.F32($"{prefix}{k}").Max(v => Math.Abs((double)v)));
+
+    private static double Rel(double expected, double actual) => Math.Abs(actual - expected) / Math.Abs(expected);
+
+    private static double GradErr(string prefix, IReadOnlyList<Tensor> ts)
+    {
+        double err = 0;
+        for (int k = 0; k < ts.Count; k++)
+        {
+            var e = Fx.F32($"{prefix}{k}"); var a = GradOf(ts[k]);
+            for (int i = 0; i < e.Length; i++) err = Math.Max(err, Math.Abs(e[i] - a[i]));
+        }
+        return err / MaxAbs(prefix);
+    }
 
     [Fact]
     public void FromLabels_ReferenceLabels_RegressionTargetsAndCameraPointsMatch()
@@ -48,7 +62,9 @@ public sealed class PoseLossGoldenTests
         var res = new PoseLoss(HeadFixture.Options).Compute(output, targets);
         Numeric.AssertClose(Fx.F32("loss_cls")[0], res.ClsLoss.Item(), atol: 0, rtol: 1e-5, what: "loss_cls");
         Numeric.AssertClose(Fx.F32("loss_reg_3d")[0], res.RegLoss.Item(), atol: 0, rtol: 1e-5, what: "loss_reg 3D");
+        log.WriteLine($"loss_cls rel {Rel(Fx.F32("loss_cls")[0], res.ClsLoss.Item()):E2}, loss_reg 3D rel {Rel(Fx.F32("loss_reg_3d")[0], res.RegLoss.Item()):E2}");
         (res.ClsLoss + res.RegLoss).Backward();
+        log.WriteLine($"grad cls max |Δ|/max|g| {GradErr("grad_cls", output.ClsLogits):E2}, grad reg 3D {GradErr("grad_reg3d", output.PoseReg):E2}");
         for (int k = 0; k < HeadFixture.Levels; k++)
         {
             Numeric.AssertClose(Fx.F32($"grad_cls{k}"), GradOf(output.ClsLogits[k]), atol: 1e-4 * MaxAbs("grad_cls"), rtol: 1e-4, what: $"grad cls level {k}");
@@ -63,9 +79,38 @@ public sealed class PoseLossGoldenTests
         var output = Fx.Output(true);
         var res = new PoseLoss(HeadFixture.Options with { LossRegType = RegressionLossKind.ImageSpace2D }).Compute(output, targets);
         Numeric.AssertClose(Fx.F32("loss_reg_2d")[0], res.RegLoss.Item(), atol: 0, rtol: 1e-5, what: "loss_reg 2D");
+        log.WriteLine($"loss_reg 2D rel {Rel(Fx.F32("loss_reg_2d")[0], res.RegLoss.Item()):E2}");
         res.RegLoss.Backward();
+        log.WriteLine($"grad reg 2D max |Δ|/max|g| {GradErr("grad_reg2d", output.PoseReg):E2}");
         for (int k = 0; k < HeadFixture.Levels; k++)
             Numeric.AssertClose(Fx.F32($"grad_reg2d{k}"), GradOf(output.PoseReg[k]), atol: 1e-4 * MaxAbs("grad_reg2d"), rtol: 1e-4, what: $"grad reg 2D level {k}");
+    }
+
+    [Theory]
+    [InlineData(RegressionLossKind.ObjectSpace3D)]
+    [InlineData(RegressionLossKind.ImageSpace2D)]
+    public void Compute_RegressionGradient_MatchesFiniteDifferences(RegressionLossKind kind)
+    {
+        var targets = ReferenceTargets(out _);
+        var loss = new PoseLoss(HeadFixture.Options with { LossRegType = kind });
+        var output = Fx.Output(true);
+        loss.Compute(output, targets).RegLoss.Backward();
+        var p = targets.Positives[3];
+        var reg = output.PoseReg[p.Level];
+        int hw = reg.Shape[2] * reg.Shape[3];
+        foreach (int j in new[] { 0, 5, 9, 15 })
+        {
+            int idx = ((p.Image * 16 * HeadFixture.Classes) + 16 * p.ClassId + j) * hw + p.Index;
+            double Eval(float delta)
+            {
+                var o = Fx.Output(false);
+                o.PoseReg[p.Level].Data[idx] += delta;
+                return loss.Compute(o, targets).RegLoss.Item();
+            }
+            const float h = 1e-3f;
+            double fd = (Eval(h) - Eval(-h)) / (2 * h);
+            Numeric.AssertClose(fd, reg.Grad!.Data[idx], atol: 2e-3 * Math.Max(1, Math.Abs(fd)), rtol: 1e-2, what: $"{kind} gradient of offset {j}");
+        }
     }
 
     [Fact]
