@@ -167,7 +167,7 @@ public sealed class PredictPipelineTests
         try
         {
             var cfg = new PoseKD.Training.Config.PoseKDConfig().WithBackbone("darknet_tiny_h") with { Datasets = new() { NClass = 3, MeshDiametersMm = [100, 100], SymmetryTypes = [] } };
-            var head = PredictCommand.HeadOptionsFrom(cfg);
+            var head = PoseKD.Training.Config.ConfigMapping.ToHeadOptions(cfg);
             var kInt = head.InternalK.ToArray();
             var resize = PoseKD.Geometry.Cameras.Affine2D.FromMatrix3x3(PoseKD.Geometry.Rotations.RotationMath.Multiply(kInt, PoseKD.Geometry.Cameras.Camera.InvertK(KOrig)));
             var docs = Environment.GetEnvironmentVariable("POSEKD_DOC_IMAGES");
