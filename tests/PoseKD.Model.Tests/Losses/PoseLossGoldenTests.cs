@@ -157,7 +157,7 @@ public sealed class PoseLossGoldenTests(ITestOutputHelper log)
             for (int i = 0; i < lp.Count; i++, row++)
             {
                 var p = targets.Positives[row];
-                Assert.Equal(new Distillation.CellRef(p.Level, p.Index), lp.Cells[i]);
+                Assert.Equal(new PoseKD.Model.Distillation.CellRef(p.Level, p.Index), lp.Cells[i]);
                 var off = new float[16];
                 var reg = output.PoseReg[p.Level];
                 int hw = reg.Shape[2] * reg.Shape[3];
