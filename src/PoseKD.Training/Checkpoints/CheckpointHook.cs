@@ -50,7 +50,7 @@ public sealed class CheckpointHook : ITrainHook
     public static long Resume(string path, Trainer trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
-        var (_, meta) = Checkpoint.Load(path, trainer.Task.Model, trainer.Optimizer, trainer.Scheduler, strict: true);
+        var (_, meta) = Checkpoint.Load(path, trainer.Task.Trainable, trainer.Optimizer, trainer.Scheduler, strict: true);
         long step = Long(meta, StepKey, path);
         if (meta.TryGetValue(SeedKey, out var seed) && seed != trainer.Options.Seed.ToString(CultureInfo.InvariantCulture))
             throw new InvalidOperationException($"{path}: written by a run with seed {seed}, this run has seed {trainer.Options.Seed}; use another work directory or the same seed");
@@ -75,7 +75,7 @@ public sealed class CheckpointHook : ITrainHook
             [SeedKey] = trainer.Options.Seed.ToString(inv),
             [MaxIterKey] = trainer.Options.MaxIter.ToString(inv),
         };
-        Checkpoint.Save(path, trainer.Task.Model, trainer.Optimizer, trainer.Scheduler, meta);
+        Checkpoint.Save(path, trainer.Task.Trainable, trainer.Optimizer, trainer.Scheduler, meta);
     }
 
     /// <inheritdoc />

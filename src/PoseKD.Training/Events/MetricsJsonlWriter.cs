@@ -6,7 +6,8 @@ namespace PoseKD.Training.Events;
 
 /// <summary>
 /// Appends one JSON object per scalar batch to <c>metrics.jsonl</c>: <c>{"step": 10, "time": …, "training/loss_cls": …}</c>,
-/// and one per text block (<c>{"step": …, "text": tag, "value": …}</c>). Appending keeps the history of a resumed run.
+/// and one per text block (<c>{"step": …, "text": tag, "value": …}</c>). Appending keeps the history of a resumed run;
+/// every line is flushed at once, so the file can be followed while a run is going.
 /// </summary>
 public sealed class MetricsJsonlWriter : IEventWriter
 {
@@ -18,7 +19,7 @@ public sealed class MetricsJsonlWriter : IEventWriter
         ArgumentNullException.ThrowIfNull(path);
         Path = path;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        _out = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        _out = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)) { AutoFlush = true };
     }
 
     /// <summary>The file.</summary>

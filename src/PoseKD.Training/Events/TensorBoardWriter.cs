@@ -70,7 +70,10 @@ public sealed class TensorBoardWriter : IEventWriter
 
     /// <inheritdoc />
     public void OnScalars(long step, IReadOnlyList<KeyValuePair<string, double>> scalars)
-        => TfRecord.Write(_out, EncodeScalars(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0, step, scalars));
+    {
+        TfRecord.Write(_out, EncodeScalars(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0, step, scalars));
+        _out.Flush();
+    }
 
     /// <inheritdoc />
     public void Flush() => _out.Flush();

@@ -13,6 +13,12 @@ public interface ITrainingTask
     /// <summary>The trained network (its <c>Parameters()</c> are optimised, its state dict is checkpointed).</summary>
     Module Model { get; }
 
+    /// <summary>
+    /// Everything whose parameters are optimised and saved in <c>latest</c>: the network, plus any auxiliary trainable
+    /// module (e.g. feature-imitation adapters). Defaults to <see cref="Model"/>; <c>final</c> always holds <see cref="Model"/> alone.
+    /// </summary>
+    Module Trainable => Model;
+
     /// <summary>Runs the forward pass on <paramref name="batch"/> (model in training mode) and returns the weighted loss terms.</summary>
     LossTerms Losses(Batch batch, StepContext context);
 }

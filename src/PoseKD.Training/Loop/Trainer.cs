@@ -31,7 +31,7 @@ public sealed class Trainer
         if (options.LogFreq < 1) throw new ArgumentOutOfRangeException(nameof(options), options.LogFreq, "LogFreq must be ≥ 1");
         Task = task; Source = source; Options = options;
         Events = events ?? new EventStore();
-        Optimizer = new AdamW(task.Model.Parameters(), options.BaseLr, eps: options.Eps, weightDecay: options.WeightDecay);
+        Optimizer = new AdamW(task.Trainable.Parameters(), options.BaseLr, eps: options.Eps, weightDecay: options.WeightDecay);
         Scheduler = new OneCycleLR(Optimizer, options.BaseLr, options.MaxIter + options.ExtraScheduleSteps, pctStart: options.PctStart, linear: true);
     }
 
@@ -92,7 +92,7 @@ public sealed class Trainer
     /// <summary>Runs the hooks and the steps until <see cref="TrainerOptions.MaxIter"/>, cancellation or a non-finite loss.</summary>
     public TrainOutcome Run()
     {
-        Task.Model.Train();
+        Task.Trainable.Train();
         foreach (var h in _hooks) h.BeforeTrain(this);
         var outcome = TrainOutcome.Completed;
         try
@@ -138,7 +138,7 @@ public sealed class Trainer
             throw new NonFiniteLossException(bad.Name, context.Step, bad.Value, null);
         }
         losses.Total().Backward();
-        LastGradNorm = GradClip.ClipGradNorm(Task.Model.Parameters(), Options.GradClip);
+        LastGradNorm = GradClip.ClipGradNorm(Task.Trainable.Parameters(), Options.GradClip);
         Optimizer.Step();
         Scheduler.Step();
 

@@ -34,6 +34,8 @@ public sealed class Distiller
     public KeypointDistributionLoss Loss { get; }
     /// <summary>Weight of <c>loss_kd</c>.</summary>
     public double KdWeight { get; }
+    /// <summary>The teacher's output on the last batch (for feature imitation).</summary>
+    public PoseNetOutput? LastTeacherOutput { get; private set; }
     /// <summary>Teacher knowledge of the last batch (for pictures).</summary>
     public IReadOnlyList<LocalPredictions>? LastKnowledge { get; private set; }
 
@@ -51,6 +53,7 @@ public sealed class Distiller
         using (GradMode.NoGrad()) output = Teacher.Forward(images);
         var knowledge = PostProcessor.TeacherKnowledge(output, infos);
         LastKnowledge = knowledge;
+        LastTeacherOutput = output;
         IReadOnlyList<LocalPredictions>? atCells = Loss.Options.GType is KdLossType.L1 or KdLossType.L2
             ? AtCells(output, targets) : null;
         return Loss.Compute(student, knowledge, atCells);

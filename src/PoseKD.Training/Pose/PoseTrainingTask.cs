@@ -1,4 +1,6 @@
 using PoseKD.Data.Loading;
+using PoseKD.Data.Transforms;
+using PoseKD.Model.Distillation;
 using PoseKD.Engine.Nn;
 using PoseKD.Model.Losses;
 using PoseKD.Model.Network;
@@ -17,10 +19,16 @@ namespace PoseKD.Training.Pose;
 public sealed class PoseTrainingTask : ITrainingTask
 {
     private readonly PoseLoss _loss;
+    private readonly Module _trainable;
 
     /// <summary>Creates the task for <paramref name="network"/>; <paramref name="keypoints3d"/> is per class the 8 box corners [8·3] mm.</summary>
-    public PoseTrainingTask(PoseNet network, HeadOptions head, IReadOnlyList<double[]> keypoints3d, Distiller? distiller = null)
+    public PoseTrainingTask(PoseNet network, HeadOptions head, IReadOnlyList<double[]> keypoints3d, Distiller? distiller = null,
+        FeatureImitationLoss? featureImitation = null, double featureWeight = 0)
     {
+        if (featureImitation is not null && distiller is null) throw new ArgumentException("feature imitation needs a teacher (a distiller)", nameof(featureImitation));
+        if (!(featureWeight >= 0) || double.IsInfinity(featureWeight)) throw new ArgumentOutOfRangeException(nameof(featureWeight), featureWeight, "expected a finite weight ≥ 0");
+        FeatureImitation = featureImitation; FeatureWeight = featureWeight;
+        _trainable = featureImitation is null ? network : new TrainableSet(network, featureImitation);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(keypoints3d);
@@ -41,8 +49,16 @@ public sealed class PoseTrainingTask : ITrainingTask
     /// <summary>The last step's loss result (student local predictions for pictures).</summary>
     public PoseLossResult? LastResult { get; private set; }
 
+    /// <summary>FPN feature imitation (built with weight 1; <see cref="FeatureWeight"/> weights <c>loss_feat</c>), or null.</summary>
+    public FeatureImitationLoss? FeatureImitation { get; }
+    /// <summary>Weight of <c>loss_feat</c>.</summary>
+    public double FeatureWeight { get; }
+
     /// <inheritdoc />
     public Module Model => Network;
+
+    /// <inheritdoc />
+    public Module Trainable => _trainable;
 
     /// <inheritdoc />
     public LossTerms Losses(Batch batch, StepContext context)
@@ -60,7 +76,27 @@ public sealed class PoseTrainingTask : ITrainingTask
         {
             var infos = batch.Samples.Select(s => PoseImageInfo.FromSample(s, filterToAnnotatedClasses: false)).ToList();
             terms.Add("loss_kd", Distiller.Compute(batch.Images, infos, result.Student, targets), Distiller.KdWeight);
+            if (FeatureImitation is not null)
+            {
+                var boxes = batch.Samples.Select(CropBox).ToList();
+                terms.Add("loss_feat", FeatureImitation.Compute(output.Features, Distiller.LastTeacherOutput!.Features, boxes), FeatureWeight);
+            }
         }
         return terms;
+    }
+
+    /// <summary>The box of the first object's projected keypoints in crop pixels, or null when the image has none.</summary>
+    public static ObjectBox? CropBox(Sample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (sample.Keypoints.Length == 0) return null;
+        var k = sample.Keypoints[0];
+        float x0 = float.MaxValue, y0 = float.MaxValue, x1 = float.MinValue, y1 = float.MinValue;
+        for (int j = 0; j < k.Length / 2; j++)
+        {
+            x0 = Math.Min(x0, (float)k[2 * j]); x1 = Math.Max(x1, (float)k[2 * j]);
+            y0 = Math.Min(y0, (float)k[2 * j + 1]); y1 = Math.Max(y1, (float)k[2 * j + 1]);
+        }
+        return new ObjectBox(x0, y0, x1, y1);
     }
 }

@@ -104,8 +104,8 @@ public static class TrainRun
         // ---- everything that can be wrong is checked before the first step ----
         var cfg = ResolveConfig(o);
         if (cfg.UnknownKeys.Count > 0) log.WriteLine($"config {o.Config}: keys PoseKD does not use (ignored): {string.Join(", ", cfg.UnknownKeys)}");
-        if (cfg.Kd.FeatureWeight > 0)
-            throw new ConfigException("--feature-kd-weight / KD.FEATURE_WEIGHT > 0: FPN feature imitation is not part of this build's trainer yet; use 0");
+        if (cfg.Kd.FeatureWeight > 0 && o.TeacherWeights is null)
+            throw new ArgumentException("--feature-kd-weight needs a teacher (--teacher-weights)");
         if (o.TeacherWeights is null && (o.TeacherConfig is not null || o.TeacherBackbone is not null))
             throw new ArgumentException("--teacher-config / --teacher-backbone need --teacher-weights (the trained teacher)");
         if (o.TeacherWeights is not null && !File.Exists(o.TeacherWeights)) throw new FileNotFoundException($"--teacher-weights: file not found: {o.TeacherWeights}", o.TeacherWeights);
@@ -148,7 +148,14 @@ public static class TrainRun
             new MetricsJsonlWriter(Path.Combine(workDir, "metrics.jsonl")), tb);
 
         var loader = new BatchLoader(new SampleBuilder(trainSet, transform, training: true), cfg.Solver.ImsPerBatch, cfg.Run.Seed, shuffle: true, workers: cfg.Run.Workers, prefetch: cfg.Run.Prefetch);
-        var task = new PoseTrainingTask(student, head, keypoints, distiller);
+        FeatureImitationLoss? feat = null;
+        if (teacher is not null && cfg.Kd.FeatureWeight > 0)
+        {
+            int levels = Math.Min(student.LevelCount, teacher.LevelCount);
+            feat = new FeatureImitationLoss(Enumerable.Repeat(cfg.Model.OutChannel, levels).ToList(), Enumerable.Repeat(teacherCfg!.Model.OutChannel, levels).ToList(),
+                student.LevelStrides.Take(levels).ToList(), 1.0, new Generator((ulong)(uint)(cfg.Run.Seed + 2)));
+        }
+        var task = new PoseTrainingTask(student, head, keypoints, distiller, feat, cfg.Kd.FeatureWeight);
         var trainer = new Trainer(task, new LoaderBatchSource(loader), new TrainerOptions
         {
             MaxIter = cfg.Solver.MaxIter, BaseLr = cfg.Solver.BaseLr, GradClip = cfg.Solver.GradClip,
@@ -167,6 +174,8 @@ public static class TrainRun
             FinalExport = (t, _) => PthWriter.WriteStateDict(pth, t.Task.Model.StateDict()),
         };
         trainer.AddHook(checkpoints);
+        KdPictureHook? pictures = null;
+        if (distiller is not null && cfg.Run.PlotFreq > 0) trainer.AddHook(pictures = new KdPictureHook(task, workDir, cfg.Run.PlotFreq, transform));
         var plots = new PlotHook(workDir);
         trainer.AddHook(plots);
 
@@ -184,6 +193,7 @@ public static class TrainRun
             if (validation.Last is not null) files.AddRange(EvaluationWriter.Write(Path.Combine(workDir, "validation"), validation.Last, distiller is null ? "network" : "distilled"));
         }
         if (File.Exists(plots.LossCurvesPath)) files.Add(plots.LossCurvesPath);
+        if (pictures is not null) files.AddRange(pictures.Written);
         File.WriteAllText(Path.Combine(workDir, "throughput.json"), string.Create(inv,
             $"{{\"steps\": {trainer.Step}, \"images_per_s\": {(trainer.WallSeconds > 0 ? trainer.ImagesSeen / trainer.WallSeconds : 0):R}, \"data_wait_share\": {trainer.DataWaitShare:R}, \"train_seconds\": {trainer.WallSeconds:R}, \"batch\": {cfg.Solver.ImsPerBatch}, \"input_res\": {cfg.Input.InputRes}, \"backbone\": \"{cfg.Model.Backbone}\", \"distill\": {(distiller is null ? "false" : "true")}}}\n"));
         return new TrainRunSummary

@@ -1,0 +1,36 @@
+using PoseKD.Data.Loading;
+using PoseKD.Training.Config;
+using PoseKD.Training.Loop;
+using PoseKD.Training.Pose;
+using PoseKD.Training.Runs;
+
+namespace PoseKD.Training.Tests.Pose;
+
+public sealed class PoseTrainingTaskTests(TinyDataset data) : IClassFixture<TinyDataset>
+{
+    private sealed class SameBatch(Batch batch) : IBatchSource
+    {
+        public IEnumerable<Batch> Epoch(int epoch, int skip) => Enumerable.Repeat(batch, 4).Skip(skip);
+    }
+
+    [Fact]
+    public void Train_FewStepsOnOneBatch_LowersEveryLossTermOnTheSamePositives()
+    {
+        var cfg = PoseKDConfig.Load(data.Summary.Configs[0]).WithBackbone("darknet_tiny_h");
+        cfg = cfg with { Input = cfg.Input with { InputRes = 64 } };
+        var loader = new BatchLoader(new PoseKD.Data.Transforms.SampleBuilder(DatasetSetup.Open(cfg, "TRAIN"), ConfigMapping.ToTransformOptions(cfg), training: true), 4, seed: 1, shuffle: true, workers: 2);
+        var batch = loader.Epoch(0).First();
+        var net = TrainRun.BuildNetwork(cfg);
+        var task = new PoseTrainingTask(net, ConfigMapping.ToHeadOptions(cfg), loader.Builder.Dataset.Keypoints!);
+        // the same positives before and after: a fixed step context
+        var probe = new StepContext(1, StepContext.RngFor(5, 1));
+        var before = task.Losses(batch, probe).Terms.ToDictionary(t => t.Name, t => t.Value);
+        net.ZeroGrad();
+        var trainer = new Trainer(task, new SameBatch(batch), new TrainerOptions { MaxIter = 12, BaseLr = 2e-3, PctStart = 0.3, ExtraScheduleSteps = 0, BatchSize = 4 });
+        Assert.Equal(TrainOutcome.Completed, trainer.Run());
+        var after = task.Losses(batch, probe).Terms.ToDictionary(t => t.Name, t => t.Value);
+        Assert.Equal(["loss_cls", "loss_reg"], before.Keys);
+        foreach (var (name, v) in before)
+            Assert.True(after[name] < v, $"{name}: {after[name]} after 12 steps, {v} before");
+    }
+}
