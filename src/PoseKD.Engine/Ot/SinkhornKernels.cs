@@ -74,20 +74,30 @@ public static class SinkhornKernels
 
     /// <summary>
     /// <see cref="Softmin(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, double, double, int, int)"/> with
-    /// vectorised exponentials (<see cref="TensorPrimitives"/>) through the scratch row <paramref name="t"/> [m].
+    /// the exponentials of all n·m entries taken in one vectorised <c>TensorPrimitives.Exp</c>
+    /// call, through the scratch <paramref name="t"/> [n·m].
     /// </summary>
-    public static void Softmin(ReadOnlySpan<double> c /*[n,m]*/, ReadOnlySpan<double> h /*[m]*/, Span<double> result /*[n]*/, Span<double> t /*[m]*/,
+    public static void Softmin(ReadOnlySpan<double> c /*[n,m]*/, ReadOnlySpan<double> h /*[m]*/, Span<double> result /*[n]*/, Span<double> t /*[n·m]*/,
         double eps, double lambda, int n, int m)
     {
         double inv = 1.0 / eps;
-        t = t[..m];
+        t = t[..(n * m)];
         for (int i = 0; i < n; i++)
         {
-            TensorPrimitives.MultiplyAdd(c.Slice(i * m, m), -inv, h, t);
-            double max = TensorPrimitives.Max(t);
-            TensorPrimitives.Subtract(t, max, t);
-            TensorPrimitives.Exp(t, t);
-            result[i] = -lambda * eps * (max + Math.Log(TensorPrimitives.Sum(t)));
+            var row = c.Slice(i * m, m);
+            var ti = t.Slice(i * m, m);
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < m; j++) { double v = h[j] - row[j] * inv; ti[j] = v; if (v > max) max = v; }
+            for (int j = 0; j < m; j++) ti[j] -= max;
+            result[i] = max;
+        }
+        TensorPrimitives.Exp(t, t);
+        for (int i = 0; i < n; i++)
+        {
+            var ti = t.Slice(i * m, m);
+            double sum = 0;
+            for (int j = 0; j < m; j++) sum += ti[j];
+            result[i] = -lambda * eps * (result[i] + Math.Log(sum));
         }
     }
 
@@ -98,7 +108,7 @@ public static class SinkhornKernels
     }
 
     /// <summary>Scratch doubles <see cref="Solve"/> needs for a problem of n source and m target points.</summary>
-    public static int WorkspaceLength(int n, int m) => n * n + m * m + 2 * n * m + 4 * n + 4 * m + Math.Max(n, m);
+    public static int WorkspaceLength(int n, int m) => n * n + m * m + 2 * n * m + 4 * n + 4 * m + Math.Max(n, m) * Math.Max(n, m);
 
     /// <summary>
     /// Runs the ε-scaling Sinkhorn iterations of one problem and the final extrapolation step. Writes the final
@@ -125,7 +135,7 @@ public static class SinkhornKernels
         Span<double> ty = work.Slice(o, m); o += m;
         Span<double> ty2 = work.Slice(o, m); o += m;
         Span<double> hy = work.Slice(o, m); o += m;
-        Span<double> row = work.Slice(o, Math.Max(n, m));
+        Span<double> row = work.Slice(o, Math.Max(n, m) * Math.Max(n, m));
 
         CostMatrix(x, y, cxy, p, n, m, d);
         CostMatrix(y, x, cyx, p, m, n, d);
