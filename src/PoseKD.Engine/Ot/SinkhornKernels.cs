@@ -265,37 +265,45 @@ public static class SinkhornKernels
     /// Adds into du the gradient, with respect to the source points u only, of Σ_i coef_i·λ·softmin_ε(C(u, v), h)_i
     /// with h and v held constant (geomloss detaches them): du_i += scale·coef_i·λ·Σ_j π_ij·∇_u C(u_i, v_j), where
     /// π_i· = softmax_j(h_j − C(u_i, v_j)/ε); ∇_u C = u − v (p = 2) or (u − v)/|u − v| (p = 1; 0 where u = v).
-    /// d must be at most <see cref="SamplesLoss.MaxDimension"/>.
+    /// d must be at most <see cref="SamplesLoss.MaxDimension"/>; <paramref name="scratch"/> holds n·m doubles.
     /// </summary>
     public static void SoftminGradient(ReadOnlySpan<float> u /*[n,d]*/, ReadOnlySpan<float> v /*[m,d]*/, ReadOnlySpan<double> h /*[m]*/,
-        ReadOnlySpan<double> coef /*[n]*/, Span<float> du /*[n,d]*/, Span<double> row /*[m]*/,
+        ReadOnlySpan<double> coef /*[n]*/, Span<float> du /*[n,d]*/, Span<double> scratch /*[n·m]*/,
         double eps, double lambda, double scale, int p, int n, int m, int d)
     {
         double inv = 1.0 / eps;
+        var t = scratch[..(n * m)];
+        for (int i = 0; i < n; i++)
+        {
+            var ui = u.Slice(i * d, d);
+            var ti = t.Slice(i * m, m);
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < m; j++) { double e = h[j] - Cost(ui, v.Slice(j * d, d), p) * inv; ti[j] = e; if (e > max) max = e; }
+            for (int j = 0; j < m; j++) ti[j] -= max;
+        }
+        TensorPrimitives.Exp(t, t);
         Span<double> acc = stackalloc double[d];
         for (int i = 0; i < n; i++)
         {
             double ci = coef[i] * lambda * scale;
             if (ci == 0) continue;
             var ui = u.Slice(i * d, d);
-            double max = double.NegativeInfinity;
-            for (int j = 0; j < m; j++) { double t = h[j] - Cost(ui, v.Slice(j * d, d), p) * inv; row[j] = t; if (t > max) max = t; }
+            var ti = t.Slice(i * m, m);
             double sum = 0;
-            for (int j = 0; j < m; j++) { double e = Math.Exp(row[j] - max); row[j] = e; sum += e; }
+            for (int j = 0; j < m; j++) sum += ti[j];
             acc.Clear();
             for (int j = 0; j < m; j++)
             {
-                double pij = row[j] / sum;
+                double pij = ti[j] / sum;
                 if (pij == 0) continue;
                 var vj = v.Slice(j * d, d);
-                double s = pij;
                 if (p == 1)
                 {
                     double r = Math.Sqrt(2 * Cost(ui, vj, 2));
                     if (r == 0) continue;
-                    s /= r;
+                    pij /= r;
                 }
-                for (int k = 0; k < d; k++) acc[k] += s * ((double)ui[k] - vj[k]);
+                for (int k = 0; k < d; k++) acc[k] += pij * ((double)ui[k] - vj[k]);
             }
             for (int k = 0; k < d; k++) du[i * d + k] += (float)(ci * acc[k]);
         }
