@@ -18,6 +18,7 @@ internal sealed class OnnxModuleEmitter
     public const int MaxOpset = 18;
 
     private readonly Dictionary<Type, Func<OnnxModuleEmitter, Module, string, string, string>> _custom = new();
+    private readonly Dictionary<(object Owner, string Role), string> _initializers = new();
 
     public OnnxModuleEmitter(OnnxGraphBuilder graph, int opset)
     {
@@ -37,6 +38,26 @@ internal sealed class OnnxModuleEmitter
     public void Register<T>(Func<OnnxModuleEmitter, T, string, string, string> emit) where T : Module =>
         _custom[typeof(T)] = (e, m, x, s) => emit(e, (T)m, x, s);
 
+    /// <summary>
+    /// The initializer for (<paramref name="owner"/>, <paramref name="role"/>), written on first use: a module
+    /// emitted twice (the head, shared across levels) reuses its weights instead of copying them.
+    /// </summary>
+    public string Initializer(object owner, string role, string name, Func<float[]> data, params long[] dims)
+    {
+        if (_initializers.TryGetValue((owner, role), out var existing)) return existing;
+        var created = Graph.AddInitializer(name, data(), dims);
+        _initializers[(owner, role)] = created;
+        return created;
+    }
+
+    private string Int64Initializer(object owner, string role, string name, long[] data)
+    {
+        if (_initializers.TryGetValue((owner, role), out var existing)) return existing;
+        var created = Graph.AddInt64Initializer(name, data, data.Length);
+        _initializers[(owner, role)] = created;
+        return created;
+    }
+
     /// <summary>Writes <paramref name="module"/> applied to value <paramref name="input"/>; <paramref name="scope"/> is its state-dict path (names the values).</summary>
     public string Emit(Module module, string input, string scope)
     {
@@ -53,7 +74,7 @@ internal sealed class OnnxModuleEmitter
                 Ints("kernel_shape", mp.KernelSize, mp.KernelSize), Ints("strides", mp.Stride, mp.Stride),
                 Ints("pads", mp.Padding, mp.Padding, mp.Padding, mp.Padding)),
             GroupNorm gn => GroupNorm(gn, input, scope),
-            Scale s => Graph.Node("Mul", [input, Graph.AddInitializer(Name(scope, "scale"), s.Value.Data, 1)], Name(scope, "mul")),
+            Scale s => Graph.Node("Mul", [input, Initializer(s, "scale", Name(scope, "scale"), () => s.Value.Data, 1)], Name(scope, "mul")),
             _ => throw new NotSupportedException($"ONNX export: no emitter for module '{scope}' of type {module.GetType().FullName}"),
         };
     }
@@ -77,12 +98,19 @@ internal sealed class OnnxModuleEmitter
     /// <summary>A Conv node for <paramref name="conv"/>, with <paramref name="bn"/> (when given) folded into its weight and bias.</summary>
     public string Conv(Conv2d conv, BatchNorm2d? bn, string input, string scope)
     {
-        float[] w, b;
-        if (bn is not null) (w, b) = BatchNormFolding.Fold(conv, bn);
-        else { w = conv.Weight.Data; b = conv.Bias?.Data ?? new float[conv.OutChannels]; }
-        int k = conv.KernelSize, p = conv.Padding;
-        var wName = Graph.AddInitializer(Name(scope, "weight"), w, conv.OutChannels, conv.InChannels, k, k);
-        var bName = Graph.AddInitializer(Name(scope, "bias"), b, conv.OutChannels);
+        int k = conv.KernelSize, p = conv.Padding, o = conv.OutChannels;
+        string wName, bName;
+        if (bn is not null)
+        {
+            var folded = new Lazy<(float[] W, float[] B)>(() => BatchNormFolding.Fold(conv, bn));
+            wName = Initializer(conv, "folded_weight", Name(scope, "weight"), () => folded.Value.W, o, conv.InChannels, k, k);
+            bName = Initializer(conv, "folded_bias", Name(scope, "bias"), () => folded.Value.B, o);
+        }
+        else
+        {
+            wName = Initializer(conv, "weight", Name(scope, "weight"), () => conv.Weight.Data, o, conv.InChannels, k, k);
+            bName = Initializer(conv, "bias", Name(scope, "bias"), () => conv.Bias?.Data ?? new float[o], o);
+        }
         return Graph.Node("Conv", [input, wName, bName], Name(scope, "conv"),
             Ints("kernel_shape", k, k), Ints("strides", conv.Stride, conv.Stride), Ints("pads", p, p, p, p));
     }
@@ -92,8 +120,9 @@ internal sealed class OnnxModuleEmitter
     {
         int c = bn.NumFeatures;
         return Graph.Node("BatchNormalization",
-            [input, Graph.AddInitializer(Name(scope, "weight"), bn.Weight.Data, c), Graph.AddInitializer(Name(scope, "bias"), bn.Bias.Data, c),
-             Graph.AddInitializer(Name(scope, "running_mean"), bn.RunningMean.Data, c), Graph.AddInitializer(Name(scope, "running_var"), bn.RunningVar.Data, c)],
+            [input, Initializer(bn, "weight", Name(scope, "weight"), () => bn.Weight.Data, c), Initializer(bn, "bias", Name(scope, "bias"), () => bn.Bias.Data, c),
+             Initializer(bn, "running_mean", Name(scope, "running_mean"), () => bn.RunningMean.Data, c),
+             Initializer(bn, "running_var", Name(scope, "running_var"), () => bn.RunningVar.Data, c)],
             Name(scope, "batch_norm"), Float("epsilon", bn.Eps));
     }
 
@@ -104,26 +133,22 @@ internal sealed class OnnxModuleEmitter
     public string GroupNorm(GroupNorm gn, string input, string scope)
     {
         int g = gn.NumGroups, c = gn.NumChannels;
-        var ones = new float[g]; Array.Fill(ones, 1f);
-        var zeros = new float[g];
+        var unit = Initializer(gn, "unit_scale", Name(scope, "unit_scale"), () => Enumerable.Repeat(1f, g).ToArray(), g);
+        var zero = Initializer(gn, "zero_bias", Name(scope, "zero_bias"), () => new float[g], g);
         string normed;
         if (Opset >= 18)
         {
-            normed = Graph.Node("GroupNormalization",
-                [input, Graph.AddInitializer(Name(scope, "unit_scale"), ones, g), Graph.AddInitializer(Name(scope, "zero_bias"), zeros, g)],
-                Name(scope, "group_norm"), Float("epsilon", gn.Eps), Int("num_groups", g));
+            normed = Graph.Node("GroupNormalization", [input, unit, zero], Name(scope, "group_norm"), Float("epsilon", gn.Eps), Int("num_groups", g));
         }
         else
         {
-            var grouped = Graph.Node("Reshape", [input, Graph.AddInt64Initializer(Name(scope, "group_shape"), [0, g, -1], 3)], Name(scope, "grouped"));
-            var inorm = Graph.Node("InstanceNormalization",
-                [grouped, Graph.AddInitializer(Name(scope, "unit_scale"), ones, g), Graph.AddInitializer(Name(scope, "zero_bias"), zeros, g)],
-                Name(scope, "instance_norm"), Float("epsilon", gn.Eps));
+            var grouped = Graph.Node("Reshape", [input, Int64Initializer(gn, "group_shape", Name(scope, "group_shape"), [0, g, -1])], Name(scope, "grouped"));
+            var inorm = Graph.Node("InstanceNormalization", [grouped, unit, zero], Name(scope, "instance_norm"), Float("epsilon", gn.Eps));
             var shape = Graph.Node("Shape", [input], Name(scope, "shape"));
             normed = Graph.Node("Reshape", [inorm, shape], Name(scope, "ungrouped"));
         }
-        var scaled = Graph.Node("Mul", [normed, Graph.AddInitializer(Name(scope, "weight"), gn.Weight.Data, c, 1, 1)], Name(scope, "gamma"));
-        return Graph.Node("Add", [scaled, Graph.AddInitializer(Name(scope, "bias"), gn.Bias.Data, c, 1, 1)], Name(scope, "beta"));
+        var scaled = Graph.Node("Mul", [normed, Initializer(gn, "weight", Name(scope, "weight"), () => gn.Weight.Data, c, 1, 1)], Name(scope, "gamma"));
+        return Graph.Node("Add", [scaled, Initializer(gn, "bias", Name(scope, "bias"), () => gn.Bias.Data, c, 1, 1)], Name(scope, "beta"));
     }
 
     /// <summary>A Relu node.</summary>
@@ -135,7 +160,7 @@ internal sealed class OnnxModuleEmitter
     /// <summary>Nearest-neighbour ×<paramref name="factor"/> upsampling (Resize, asymmetric coordinates, floor), like <c>F.UpsampleNearest</c>.</summary>
     public string UpsampleNearest(string input, int factor, string scope)
     {
-        var scales = Graph.AddInitializer(Name(scope, "scales"), [1f, 1f, factor, factor], 4);
+        var scales = Initializer(typeof(OnnxModuleEmitter), $"upsample_scales_{factor}", $"upsample_scales_{factor}", () => [1f, 1f, factor, factor], 4);
         return Graph.Node("Resize", [input, "", scales], Name(scope, "upsample"),
             String("mode", "nearest"), String("coordinate_transformation_mode", "asymmetric"), String("nearest_mode", "floor"));
     }
