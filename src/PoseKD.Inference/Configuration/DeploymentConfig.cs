@@ -71,7 +71,7 @@ public sealed record DeploymentConfig
             if (bbox is not null) keypoints = BoxFile.Read(bbox);
         }
         var strides = network.LevelStrides;
-        var m = new PoseModelMetadata { Backbone = name, NClass = network.NClass, LevelStrides = strides, AnchorSizes = network.AnchorSizes.Take(strides.Count).ToArray() };
+        var m = new PoseModelMetadata { Backbone = name, NClass = network.NClass, LevelStrides = strides, AnchorSizes = network.AnchorSizes, AnchorStrides = network.AnchorStrides };
         var metadata = m with
         {
             InputRes = r.Int("INPUT", "INPUT_RES") ?? r.Int("MODEL", "INPUT_RES") ?? m.InputRes,

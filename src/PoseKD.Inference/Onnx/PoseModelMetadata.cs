@@ -22,8 +22,10 @@ public sealed record PoseModelMetadata
     public required int NClass { get; init; }
     /// <summary>Stride of each output level.</summary>
     public required IReadOnlyList<int> LevelStrides { get; init; }
-    /// <summary>Anchor side of each output level, px.</summary>
+    /// <summary>The configured anchor sides (MODEL.ANCHOR_SIZES, px; at least one per level — post-processing's counts use all of them).</summary>
     public required IReadOnlyList<int> AnchorSizes { get; init; }
+    /// <summary>The configured anchor strides (MODEL.ANCHOR_STRIDES), same length as <see cref="AnchorSizes"/>.</summary>
+    public required IReadOnlyList<int> AnchorStrides { get; init; }
     /// <summary>Crop side S of the input (INPUT_RES).</summary>
     public int InputRes { get; init; } = 256;
     /// <summary>RGB mean subtracted after scaling to [0, 1].</summary>
@@ -65,6 +67,7 @@ public sealed record PoseModelMetadata
             ["posekd.n_class"] = NClass.ToString(CultureInfo.InvariantCulture),
             ["posekd.level_strides"] = Join(LevelStrides.Select(x => (double)x)),
             ["posekd.anchor_sizes"] = Join(AnchorSizes.Select(x => (double)x)),
+            ["posekd.anchor_strides"] = Join(AnchorStrides.Select(x => (double)x)),
             ["posekd.input_res"] = InputRes.ToString(CultureInfo.InvariantCulture),
             ["posekd.pixel_mean"] = Join(PixelMean),
             ["posekd.pixel_std"] = Join(PixelStd),
@@ -102,8 +105,9 @@ public sealed record PoseModelMetadata
         var size = Doubles("posekd.internal_size", 2);
         var strides = Doubles("posekd.level_strides").Select(x => (int)x).ToArray();
         var anchors = Doubles("posekd.anchor_sizes").Select(x => (int)x).ToArray();
-        if (strides.Length == 0 || anchors.Length != strides.Length)
-            throw new FormatException($"{file}: metadata 'posekd.level_strides' ({strides.Length}) and 'posekd.anchor_sizes' ({anchors.Length}) must be non-empty and of equal length");
+        var anchorStrides = Doubles("posekd.anchor_strides").Select(x => (int)x).ToArray();
+        if (strides.Length == 0 || anchors.Length != anchorStrides.Length || anchors.Length < strides.Length)
+            throw new FormatException($"{file}: metadata 'posekd.level_strides' ({strides.Length}), 'posekd.anchor_sizes' ({anchors.Length}) and 'posekd.anchor_strides' ({anchorStrides.Length}) must be non-empty, the anchor lists of equal length and at least one entry per level");
         IReadOnlyList<double[]> kp = [];
         if (props.TryGetValue("posekd.keypoints_3d", out var kpJson))
         {
@@ -130,6 +134,7 @@ public sealed record PoseModelMetadata
             NClass = Int("posekd.n_class"),
             LevelStrides = strides,
             AnchorSizes = anchors,
+            AnchorStrides = anchorStrides,
             InputRes = Int("posekd.input_res"),
             PixelMean = Doubles("posekd.pixel_mean", 3),
             PixelStd = Doubles("posekd.pixel_std", 3),

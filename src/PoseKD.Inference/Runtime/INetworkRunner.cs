@@ -5,7 +5,7 @@ namespace PoseKD.Inference.Runtime;
 
 /// <summary>
 /// The network step of inference, behind one interface so that the same pre- and post-processing runs on
-/// PoseKD's engine (<c>EngineNetworkRunner</c>) or on ONNX Runtime (<see cref="OnnxNetworkRunner"/>).
+/// PoseKD's engine (<see cref="EngineNetworkRunner"/>) or on ONNX Runtime (<see cref="OnnxNetworkRunner"/>).
 /// Implementations are safe to call from several threads at once.
 /// </summary>
 public interface INetworkRunner : IDisposable
