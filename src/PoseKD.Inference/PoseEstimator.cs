@@ -29,6 +29,9 @@ public sealed class PoseEstimator : IDisposable
     private readonly ConcurrentBag<Workspace> _pool = new();
     private readonly double[] _internalK;
 
+    /// <summary>Workspaces currently idle in the pool (tests check that calls reuse them).</summary>
+    internal int PooledWorkspaces => _pool.Count;
+
     /// <summary>Creates an estimator around a network runner and its decoding settings (which must include the 3D keypoints).</summary>
     /// <exception cref="ArgumentException">the settings do not fit the runner, or lack keypoints.</exception>
     public PoseEstimator(INetworkRunner runner, PoseModelMetadata settings)
