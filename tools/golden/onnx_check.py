@@ -10,7 +10,9 @@ Two modes.
       formula input and writes tests/PoseKD.Inference.Tests/Fixtures/onnx/<backbone>.safetensors:
         x [1,3,S,S], cls_<k> and reg_<k> per level (every 7th element: *.strided when larger than 4000),
         metadata "keys" = the filled state-dict keys in order, "levels" = level count.
-      Weights are not stored. Optional imports the network does not use (torchvision) are stubbed.
+      Weights are not stored. Optional imports the network does not use (torchvision, …) are stubbed.
+      With --save-pth DIR the filled state dicts are also saved as DIR/<backbone>.pth (scratch files for
+      `posekd export --weights`, not fixtures).
 
   /usr/bin/python3 tools/golden/onnx_check.py check MODEL.onnx [MODEL.onnx ...]
       Runs onnx.checker.check_model (full check, with shape inference) on models written by
@@ -84,7 +86,7 @@ def stub_if_missing(name):
         sys.modules[name] = _Stub(name)
 
 
-def reference(backbones):
+def reference(backbones, pth_dir=None):
     import torch
     for optional in ("torchvision", "torchvision.ops", "torchvision.transforms", "trimesh", "tqdm", "pyrender",
                      "transforms3d", "psutil", "tensorboardX", "matplotlib", "matplotlib.pyplot", "geomloss"):
@@ -129,6 +131,8 @@ def reference(backbones):
                     out[tag + ".strided"] = t.reshape(-1)[::7].clone()
                 else:
                     out[tag] = t
+        if pth_dir:
+            torch.save(model.state_dict(), os.path.join(pth_dir, name + ".pth"))
         path = os.path.join(OUT, name + ".safetensors")
         safetensors_io.write(path, out, metadata={"keys": "\n".join(keys), "all_keys": "\n".join(all_keys), "levels": str(len(cls))})
         print("wrote", path, "levels", len(cls), "filled", len(keys), "of", len(all_keys))
@@ -167,7 +171,14 @@ def check(paths):
 
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "reference":
-        reference(sys.argv[2:] or list(CONFIGS))
+        args = sys.argv[2:]
+        pth = None
+        if "--save-pth" in args:
+            i = args.index("--save-pth")
+            pth = args[i + 1]
+            os.makedirs(pth, exist_ok=True)
+            args = args[:i] + args[i + 2:]
+        reference(args or list(CONFIGS), pth)
     elif len(sys.argv) >= 3 and sys.argv[1] == "check":
         check(sys.argv[2:])
     else:

@@ -49,9 +49,8 @@ public sealed class ExportCommand : IVerb
         var net = new PoseNet(cfg.Network);
         PoseNetWeights.Load(net, weightsPath, strict: true);
         long bytes = OnnxExporter.SavePoseNet(net, cfg.Metadata, onnxPath, options);
-        string batch = options.DynamicBatch ? "dynamic batch" : $"batch {options.BatchSize}";
         string kp = cfg.Metadata.Keypoints3d.Count > 0 ? $"keypoints of {cfg.Metadata.Keypoints3d.Count} classes" : "no keypoints (BBOX_FILE not found)";
         return $"wrote {onnxPath} ({bytes / 1e6:F1} MB): {cfg.Network.Backbone}, {cfg.Network.LevelCount} levels, {cfg.Network.NClass - 1} classes, " +
-               $"input [{(options.DynamicBatch ? "batch" : options.BatchSize)}, 3, {cfg.Metadata.InputRes}, {cfg.Metadata.InputRes}], opset {options.Opset}, {batch}, {kp}";
+               $"input [{(options.DynamicBatch ? "batch" : options.BatchSize)}, 3, {cfg.Metadata.InputRes}, {cfg.Metadata.InputRes}], opset {options.Opset}, {kp}";
     }
 }
