@@ -16,7 +16,7 @@ namespace PoseKD.Inference;
 /// <summary>
 /// 6D pose estimation for applications: load a trained network once (an <c>.onnx</c> from <c>posekd export</c>,
 /// run by ONNX Runtime, or a PoseKD checkpoint / safetensors / <c>.pth</c> with its config, run by PoseKD's
-/// engine), then call <see cref="Estimate"/> per image. Each call does what <c>posekd predict</c> does: warp
+/// engine), then call <see cref="Estimate(Image8, double[], double[])"/> per image. Each call does what <c>posekd predict</c> does: warp
 /// the image to the internal camera, normalise, take the DZI crop around the object box, run the network,
 /// select cells, RANSAC-EPnP, canonicalise symmetric classes and re-express the pose in the image's camera.
 /// Calls may run concurrently from several threads; the large per-call buffers (internal image, normalised
@@ -99,7 +99,13 @@ public sealed class PoseEstimator : IDisposable
     /// the whole image is the box. Returns the poses found, classes in ascending id (empty when none).
     /// </summary>
     /// <exception cref="ArgumentException">an image that is not 3-channel, a camera that does not fit the image, a malformed box.</exception>
-    public IReadOnlyList<PoseResult> Estimate(Image8 image, double[] k, double[]? box = null)
+    public IReadOnlyList<PoseResult> Estimate(Image8 image, double[] k, double[]? box = null) => Estimate(image, k, box, out _);
+
+    /// <summary>
+    /// <see cref="Estimate(Image8, double[], double[])"/> that also returns the call's <paramref name="timings"/>
+    /// (available when no pose is found, too).
+    /// </summary>
+    public IReadOnlyList<PoseResult> Estimate(Image8 image, double[] k, double[]? box, out PoseTimings timings)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(k);
@@ -139,8 +145,9 @@ public sealed class PoseEstimator : IDisposable
             var info = new PoseImageInfo { K = (double[])_internalK.Clone(), BboxTrans = trans, OriginalK = (double[])k.Clone() };
             var poses = _post.Predict(output, [info])[0];
             double postMs = sw.Elapsed.TotalMilliseconds - preMs - netMs;
-            var timings = new PoseTimings(preMs, netMs, postMs);
-            return poses.Select(p => new PoseResult(p.ClassId, p.R, p.T, p.Score, p.InlierCount, p.Cells.Count, timings)).ToArray();
+            var t = new PoseTimings(preMs, netMs, postMs);
+            timings = t;
+            return poses.Select(p => new PoseResult(p.ClassId, p.R, p.T, p.Score, p.InlierCount, p.Cells.Count, t)).ToArray();
         }
         finally { _pool.Add(ws); }
     }

@@ -1,6 +1,6 @@
 namespace PoseKD.Inference;
 
-/// <summary>One estimated object pose, in the camera of the image passed to <see cref="PoseEstimator.Estimate"/>.</summary>
+/// <summary>One estimated object pose, in the camera of the image passed to <see cref="PoseEstimator.Estimate(PoseKD.Data.Imaging.Image8, double[], double[])"/>.</summary>
 /// <param name="ClassId">Class id (0-based, the position of the object's model in sorted order).</param>
 /// <param name="R">Rotation model → camera, row-major [9] (symmetric classes canonicalised).</param>
 /// <param name="T">Translation model → camera [3], mm.</param>
