@@ -59,7 +59,7 @@ public sealed class PoseEstimatorFixture : IDisposable
               INTERNAL_K: [{string.Join(", ", InternalK.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]
               INPUT_RES: {InputRes}
             """);
-        Metadata = Configuration.DeploymentConfig.Read(ConfigPath).Metadata;
+        Metadata = PoseKD.Inference.Configuration.DeploymentConfig.Read(ConfigPath).Metadata;
         OnnxPath = Path.Combine(Dir, "net.onnx");
         OnnxExporter.SavePoseNet(Net, Metadata, OnnxPath, new OnnxExportOptions { DynamicBatch = true });
 
