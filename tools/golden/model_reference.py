@@ -18,6 +18,7 @@ Writes into tests/PoseKD.Model.Tests/Fixtures/network/:
                                gradnoise.<key> (max |g32 − g64| / max |g64| of the same module run in float64: the
                                reference's own float32 rounding error, large where a gradient is a sum of cancelling
                                terms, e.g. through train-mode BatchNorm and GroupNorm);
+                               evalgrad.<key>, evalgradnorm.<key>, evalgradnoise.<key>: the same in eval mode;
                                after_train.<key> (backbone BN running stats after the train forward)
   tiny_forward.safetensors     darknet_tiny, every parameter/buffer from fill(key, i), input [2,3,64,64], eval outputs
   darknet53_forward.safetensors  the same for darknet53
@@ -174,6 +175,22 @@ def randomise_tiny_h(model, gen):
             s.scale.copy_(0.5 + torch.rand(1, generator=gen))
 
 
+def record_grads(out, prefix, model, exact):
+    """{prefix}.<key>: entries 0, s, 2s, … of the gradient; {prefix}norm.<key>: its L2 norm;
+    {prefix}noise.<key>: max |g32 − g64| / max |g64| against the float64 copy."""
+    exact_params = dict(exact.named_parameters())
+    for key, p in model.named_parameters():
+        g = p.grad if p.grad is not None else torch.zeros_like(p)
+        flat = g.reshape(-1)
+        step = max(1, math.ceil(flat.numel() / 16384))
+        out[f"{prefix}.{key}"] = flat[::step].clone()
+        out[f"{prefix}norm.{key}"] = torch.tensor([float(flat.double().norm())])
+        e = exact_params[key].grad
+        e = e.reshape(-1) if e is not None else torch.zeros_like(flat, dtype=torch.float64)
+        emax = float(e.abs().max())
+        out[f"{prefix}noise.{key}"] = torch.tensor([float((flat.double() - e).abs().max()) / emax if emax > 0 else 0.0])
+
+
 def describe(model, ctor):
     sd = model.state_dict()
     count = lambda m: int(sum(p.numel() for p in m.parameters()))
@@ -218,16 +235,15 @@ def main():
     for name, ms in zip(("feat", "cls", "reg"), maps):
         for k, t in enumerate(ms):
             out[f"train.{name}.{k}"] = t.detach()
-    for key, p in model.named_parameters():
-        g = p.grad if p.grad is not None else torch.zeros_like(p)
-        flat = g.reshape(-1)
-        step = max(1, math.ceil(flat.numel() / 16384))
-        out[f"grad.{key}"] = flat[::step].clone()
-        out[f"gradnorm.{key}"] = torch.tensor([float(flat.double().norm())])
-        e = dict(exact.named_parameters())[key].grad
-        e = e.reshape(-1) if e is not None else torch.zeros_like(flat, dtype=torch.float64)
-        emax = float(e.abs().max())
-        out[f"gradnoise.{key}"] = torch.tensor([float((flat.double() - e).abs().max()) / emax if emax > 0 else 0.0])
+    record_grads(out, "grad", model, exact)
+    # the same objective in eval mode (BatchNorm with running statistics): better conditioned
+    model.eval()
+    exact.eval()
+    model.zero_grad()
+    exact.zero_grad()
+    objective(*forward(model, x)).backward()
+    objective(*forward(exact, x.double())).backward()
+    record_grads(out, "evalgrad", model, exact)
     for key, t in model.state_dict().items():
         if key.startswith("backbone.") and ("running_mean" in key or "running_var" in key):
             out[f"after_train.{key}"] = t

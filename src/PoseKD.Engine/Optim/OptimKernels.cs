@@ -11,6 +11,9 @@ public static class OptimKernels
     /// <paramref name="step"/> has been incremented (step ≥ 1):
     /// p ← p·(1 − lr·wd); m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²;
     /// p ← p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε).
+    /// Bit-exact with torch's CPU kernels: the first moment is the fused m·β1 + g·(1 − β1) of its vectorised
+    /// <c>add_(alpha)</c>, the second the fused ((1 − β2)·g)·g + v·β2 of <c>addcmul_</c>, and the update
+    /// <c>addcdiv_</c> computes p + (−step·m) / denom (the scalar multiplies the numerator before the division).
     /// </summary>
     /// <param name="grad">Gradient [n].</param>
     /// <param name="param">Parameter [n], updated in place.</param>
@@ -42,11 +45,11 @@ public static class OptimKernels
             float g = grad[i];
             float p = param[i] * decay;
             float m = MathF.FusedMultiplyAdd(g, oneMinusB1, expAvg[i] * b1);
-            float v = expAvgSq[i] * b2 + oneMinusB2 * g * g;
+            float v = MathF.FusedMultiplyAdd(oneMinusB2 * g, g, expAvgSq[i] * b2);
             expAvg[i] = m;
             expAvgSq[i] = v;
             float denom = MathF.Sqrt(v) / bc2Sqrt + epsF;
-            param[i] = p + negStepSize * (m / denom);
+            param[i] = p + negStepSize * m / denom;
         }
     }
 
