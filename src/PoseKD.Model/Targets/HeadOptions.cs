@@ -67,8 +67,12 @@ public sealed record HeadOptions
         [10] = [new EulerModulo('Z', 180)],
     };
 
-    /// <summary>RANSAC-EPnP settings of post-processing (reprojection threshold 5 px, as the reference's <c>solvePnPRansac</c> call).</summary>
-    public RansacOptions Ransac { get; init; } = new() { ReprojectionErrorPx = 5.0 };
+    /// <summary>
+    /// RANSAC-EPnP settings of post-processing: threshold 5 px and no Levenberg–Marquardt refinement, as the
+    /// reference's <c>solvePnPRansac(…, SOLVEPNP_EPNP, reprojectionError=5.0)</c> (set
+    /// <see cref="RansacOptions.RefineIterations"/> to refine the pose on the inliers).
+    /// </summary>
+    public RansacOptions Ransac { get; init; } = new() { ReprojectionErrorPx = 5.0, RefineIterations = 0 };
 
     /// <summary>The reference defaults.</summary>
     public static HeadOptions Default { get; } = new();

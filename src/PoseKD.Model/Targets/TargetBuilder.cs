@@ -1,3 +1,4 @@
+using PoseKD.Data.Loading;
 using PoseKD.Data.Transforms;
 using PoseKD.Engine.Tensors;
 
@@ -56,6 +57,13 @@ public static class TargetBuilder
                 if (span[i] == 0 && maskAt[i] >= 1 && maskAt[i] <= nGt) span[i] = -1;
         }
         return FromLabels(samples, keypoints3d, layout, labels);
+    }
+
+    /// <summary>Samples positives for the images of <paramref name="batch"/> (see the other overload).</summary>
+    public static HeadTargets Build(Batch batch, IReadOnlyList<double[]> keypoints3d, HeadLayout layout, HeadOptions options, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Build(batch.Samples, keypoints3d, layout, options, generator);
     }
 
     /// <summary>

@@ -1,36 +1,33 @@
 using PoseKD.Cli.Commands;
+using PoseKD.Training.Events;
 
 namespace PoseKD.Cli.Tests.Commands;
 
-public class DemoCommandTests
+public sealed class DemoCommandTests : IDisposable
 {
-    [Fact]
-    public void Run_FewSteps_LossDecreases()
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"posekd-demo-{Guid.NewGuid():N}");
+
+    public void Dispose()
     {
-        var output = new StringWriter();
-        var r = DemoCommand.Run(60, 3, output);
-        Assert.True(r.FinalLoss < r.InitialLoss * 0.9f, $"loss went from {r.InitialLoss} to {r.FinalLoss}");
-        var text = output.ToString();
-        Assert.Contains("not wired", text);
-        Assert.Contains("step    60", text);
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
     [Fact]
-    public void Run_SameSeed_SameResult()
+    public void Run_TinySettings_TrainsThreeNetworksAndPrintsTheTableAndPictures()
     {
-        var a = DemoCommand.Run(5, 7, TextWriter.Null);
-        var b = DemoCommand.Run(5, 7, TextWriter.Null);
-        Assert.Equal(a.FinalLoss, b.FinalLoss);
+        var output = new StringWriter();
+        var rows = DemoCommand.Run(new DemoCommand.Settings(_dir, Steps: 2, Images: 6, InputRes: 32, Batch: 2, Seed: 1, Threads: 0, ConsoleMode.Quiet), output);
+        Assert.Equal(["teacher", "student", "distilled"], rows.Select(r => r.Name));
+        string text = output.ToString();
+        Assert.Contains("SMOKE TEST", text);
+        Assert.Contains("| method | backbone | kd | ADI-0.05d | ADI-0.1d |", text);
+        Assert.Contains("| distilled | darknet_tiny_h | 5 |", text);
+        Assert.True(File.Exists(Path.Combine(_dir, "accuracy_vs_threshold.png")));
+        Assert.True(File.Exists(Path.Combine(_dir, "distilled", "final.pth")));
+        Assert.Contains(rows, r => r.Result.Timings.Images > 0);
     }
 
     [Fact]
     public void Run_ZeroSteps_Throws()
-        => Assert.Throws<ArgumentOutOfRangeException>(() => DemoCommand.Run(0, 1, TextWriter.Null));
-
-    [Fact]
-    public void Build_StepsAndSeedOptions_Parse()
-    {
-        var parse = Program.BuildRoot().Parse(["demo", "--steps", "12", "--seed", "5"]);
-        Assert.Empty(parse.Errors);
-    }
+        => Assert.Throws<ArgumentOutOfRangeException>(() => DemoCommand.Run(new DemoCommand.Settings(_dir, 0, 6, 32, 2, 1, 0, ConsoleMode.Quiet), TextWriter.Null));
 }
