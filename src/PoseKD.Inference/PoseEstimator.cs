@@ -50,6 +50,8 @@ public sealed class PoseEstimator : IDisposable
             AnchorSizes = settings.AnchorSizes,
             AnchorStrides = settings.AnchorStrides,
             ConfidenceTh = settings.ConfidenceTh,
+            PositiveNum = settings.PositiveNum,
+            PositiveLambda = settings.PositiveLambda,
             InternalK = settings.InternalK,
             InternalWidth = settings.InternalWidth,
             InternalHeight = settings.InternalHeight,

@@ -9,7 +9,7 @@ namespace PoseKD.Inference.Configuration;
 /// <summary>
 /// The part of a PoseKD / reference YAML config (e.g. <c>configs/ape.yaml</c>) that deployment needs: the
 /// network (<c>MODEL.*</c>, <c>DATASETS.N_CLASS</c>; unset values take the backbone's reference defaults) and
-/// the decoding settings (<c>INPUT.*</c>, <c>TEST.CONFIDENCE_TH</c>, <c>DATASETS.SYMMETRY_TYPES</c>, the 3D
+/// the decoding settings (<c>INPUT.*</c>, <c>TEST.CONFIDENCE_TH</c>, <c>SOLVER.POSITIVE_NUM/LAMBDA</c>, <c>DATASETS.SYMMETRY_TYPES</c>, the 3D
 /// keypoints from <c>DATASETS.BBOX_FILE</c> when that file exists). Other keys are ignored.
 /// </summary>
 public sealed record DeploymentConfig
@@ -81,6 +81,8 @@ public sealed record DeploymentConfig
             InternalHeight = r.Int("INPUT", "INTERNAL_HEIGHT") ?? m.InternalHeight,
             InternalK = r.Doubles("INPUT", "INTERNAL_K") ?? m.InternalK,
             ConfidenceTh = r.Double("TEST", "CONFIDENCE_TH") ?? m.ConfidenceTh,
+            PositiveNum = r.Int("SOLVER", "POSITIVE_NUM") ?? m.PositiveNum,
+            PositiveLambda = r.Double("SOLVER", "POSITIVE_LAMBDA") ?? m.PositiveLambda,
             Keypoints3d = keypoints,
             SymmetryTypes = r.Symmetry(),
         };

@@ -40,6 +40,10 @@ public sealed record PoseModelMetadata
     public IReadOnlyList<double> InternalK { get; init; } = [572.4114, 0, 325.2611, 0, 573.57043, 242.04899, 0, 0, 1];
     /// <summary>Sigmoid score above which a cell is a candidate (TEST.CONFIDENCE_TH).</summary>
     public double ConfidenceTh { get; init; } = 0.1;
+    /// <summary>Cells kept per object across levels at test time (SOLVER.POSITIVE_NUM, 10).</summary>
+    public int PositiveNum { get; init; } = 10;
+    /// <summary>λ of the per-level share exp(−λ·log2(s/a_k)²) (SOLVER.POSITIVE_LAMBDA, 1).</summary>
+    public double PositiveLambda { get; init; } = 1.0;
     /// <summary>Per class id (0-based, foreground) the 8 box-corner keypoints in mm [24], or empty when not stored.</summary>
     public IReadOnlyList<double[]> Keypoints3d { get; init; } = [];
     /// <summary>Symmetry rules by class id (reference notation, e.g. ["Z", "180"]).</summary>
@@ -74,6 +78,8 @@ public sealed record PoseModelMetadata
             ["posekd.internal_size"] = $"{InternalWidth},{InternalHeight}",
             ["posekd.internal_k"] = Join(InternalK),
             ["posekd.confidence_th"] = ConfidenceTh.ToString("R", CultureInfo.InvariantCulture),
+            ["posekd.positive_num"] = PositiveNum.ToString(CultureInfo.InvariantCulture),
+            ["posekd.positive_lambda"] = PositiveLambda.ToString("R", CultureInfo.InvariantCulture),
             ["posekd.outputs"] = string.Join(",", Enumerable.Range(0, LevelCount).SelectMany(k => new[] { ClsOutput(k), RegOutput(k) })),
         };
         if (Keypoints3d.Count > 0) d["posekd.keypoints_3d"] = JsonSerializer.Serialize(Keypoints3d);
@@ -143,6 +149,8 @@ public sealed record PoseModelMetadata
             InternalK = Doubles("posekd.internal_k", 9),
             ConfidenceTh = double.TryParse(Get("posekd.confidence_th"), NumberStyles.Float, CultureInfo.InvariantCulture, out var th) ? th
                 : throw new FormatException($"{file}: metadata 'posekd.confidence_th' is not a number"),
+            PositiveNum = Int("posekd.positive_num"),
+            PositiveLambda = Doubles("posekd.positive_lambda", 1)[0],
             Keypoints3d = kp,
             SymmetryTypes = sym,
         };
