@@ -49,22 +49,20 @@ internal sealed class ReferenceNetworks
     {
         int n = shape.Aggregate(1, (a, b) => a * b);
         var v = new float[n];
-        for (int i = 0; i < n; i++)
+        Func<int, double> rule;
+        if (key.EndsWith("running_mean", StringComparison.Ordinal)) rule = i => 0.05 * Math.Sin(i + k);
+        else if (key.EndsWith("running_var", StringComparison.Ordinal)) rule = i => 1.0 + 0.15 * (1.0 + Math.Sin(0.7 * i + k));
+        else if (key.EndsWith(".scale", StringComparison.Ordinal)) rule = i => 1.0 + 0.1 * Math.Cos(i + k);
+        else if (shape.Length == 4)
         {
-            double x;
-            if (key.EndsWith("running_mean", StringComparison.Ordinal)) x = 0.05 * Math.Sin(i + k);
-            else if (key.EndsWith("running_var", StringComparison.Ordinal)) x = 1.0 + 0.15 * (1.0 + Math.Sin(0.7 * i + k));
-            else if (key.EndsWith(".scale", StringComparison.Ordinal)) x = 1.0 + 0.1 * Math.Cos(i + k);
-            else if (shape.Length == 4)
-            {
-                int fanIn = shape[1] * shape[2] * shape[3];
-                x = 1.5 / Math.Sqrt(fanIn) * Math.Sin(0.37 * i + 1.3 * k);
-            }
-            else if (key.EndsWith("weight", StringComparison.Ordinal)) x = 1.0 + 0.2 * Math.Sin(0.91 * i + k);
-            else if (key.EndsWith("bias", StringComparison.Ordinal)) x = 0.1 * Math.Cos(0.53 * i + k);
-            else throw new ArgumentException($"no fill rule for '{key}'");
-            v[i] = (float)x;
+            double amp = 1.5 / Math.Sqrt(shape[1] * shape[2] * shape[3]);
+            rule = i => amp * Math.Sin(0.37 * i + 1.3 * k);
         }
+        else if (key.EndsWith("weight", StringComparison.Ordinal)) rule = i => 1.0 + 0.2 * Math.Sin(0.91 * i + k);
+        else if (key.EndsWith("bias", StringComparison.Ordinal)) rule = i => 0.1 * Math.Cos(0.53 * i + k);
+        else throw new ArgumentException($"no fill rule for '{key}'");
+        if (n < 100_000) for (int i = 0; i < n; i++) v[i] = (float)rule(i);
+        else Parallel.For(0, (n + 65535) / 65536, c => { for (int i = c * 65536, e = Math.Min(n, i + 65536); i < e; i++) v[i] = (float)rule(i); });
         return v;
     }
 
