@@ -59,12 +59,13 @@ public sealed class CheckDatasetCommand : IVerb
         var problems = new List<string>();
         var infoCache = new Dictionary<string, JsonElement?>();
         if (boxFile != null && ds.Keypoints != null) problems.AddRange(CompareBoxes(ds, boxFile));
-        int ok = 0, skippedInstances = 0, tiny = 0, empty = 0;
+        int ok = 0, failed = 0, skippedInstances = 0, tiny = 0, empty = 0;
         for (int i = 0; i < ds.Count; i++)
         {
             if (!ds.TryLoad(i, out var sample, out var image, out var problem))
             {
                 problems.Add(problem!);
+                failed++;
                 continue;
             }
             ok++;
@@ -84,7 +85,7 @@ public sealed class CheckDatasetCommand : IVerb
             }
         }
         o.WriteLine($"dataset: {ds.Count} images, {ds.Models.Count} models in {ds.Models.Directory}" + (boxFile != null ? $", boxes from {boxFile}" : ", no 3D box file"));
-        o.WriteLine($"  loaded {ok}, failed {problems.Count}, without annotated objects {empty}, instances of unknown obj ids skipped {skippedInstances}");
+        o.WriteLine($"  loaded {ok}, failed {failed}, without annotated objects {empty}, instances of unknown obj ids skipped {skippedInstances}");
         o.WriteLine("  instances per class:");
         for (int c = 0; c < perClass.Length; c++)
             o.WriteLine($"    class {c,3} (obj {ds.Models.ObjIds[c],6}): {perClass[c]}");

@@ -61,7 +61,7 @@ public static class BopResultsCsv
                 if (!(Math.Abs(v) <= BopScene.MaxTranslationMm))
                     throw new BopFormatException(path, $"line {lineNo}, t", string.Create(CultureInfo.InvariantCulture, $"expected |t_i| ≤ {BopScene.MaxTranslationMm:G} mm, found {v:G}"));
             if (!keepInvalidRotations && Rotations.RotationMath.CheckRotation(r) is { } why)
-                throw new BopFormatException(path, $"line {lineNo}, R", $"expected a rotation matrix: {why} (pass the option to count such estimates as failed instead)");
+                throw new BopFormatException(path, $"line {lineNo}, R", $"expected a rotation matrix: {why} (to count such estimates as failed instead, evaluate with posekd eval-bop --invalid-rotations-as-failed)");
             list.Add(new BopResult(
                 Int(path, lineNo, "scene_id", f[0]), Int(path, lineNo, "im_id", f[1]), Int(path, lineNo, "obj_id", f[2]),
                 Num(path, lineNo, "score", f[3]), r, t, Num(path, lineNo, "time", f[6])));
