@@ -55,7 +55,8 @@ public sealed class BopDataset
         string dir = Path.GetDirectoryName(Path.GetFullPath(listFile))!;
         var paths = File.ReadAllLines(listFile).Select(l => l.Trim()).Where(l => l.Length > 0)
             .Select(l => l.StartsWith('/') ? l : Path.Combine(dir, l)).ToList();
-        return new BopDataset(paths, new ObjectModels(modelsDir), bboxFile == null ? null : BoxFile.Read(bboxFile));
+        var models = new ObjectModels(modelsDir);
+        return new BopDataset(paths, models, Boxes(bboxFile, models));
     }
 
     /// <summary>
@@ -91,7 +92,17 @@ public sealed class BopDataset
             throw new ArgumentException(targets == null
                 ? $"no images found in {splitDir} (expected <split>/<scene>/rgb/*.png or *.jpg)"
                 : $"none of the {targets.Count} target images of {targetsFile} is in {splitDir}");
-        return new BopDataset(paths, new ObjectModels(modelsDir), bboxFile == null ? null : BoxFile.Read(bboxFile));
+        var models = new ObjectModels(modelsDir);
+        return new BopDataset(paths, models, Boxes(bboxFile, models));
+    }
+
+    private static double[][]? Boxes(string? bboxFile, ObjectModels models)
+    {
+        if (bboxFile == null) return null;
+        var boxes = BoxFile.Read(bboxFile);
+        if (boxes.Length < models.Count)
+            throw new BopFormatException(bboxFile, "(document)", $"expected a box for each of the {models.Count} models in {models.Directory} (class ids are the sorted model files), found {boxes.Length}; regenerate it with posekd make-bbox");
+        return boxes;
     }
 
     private static HashSet<(int, int)> ReadTargets(string path) =>

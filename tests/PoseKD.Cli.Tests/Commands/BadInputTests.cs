@@ -150,6 +150,19 @@ public sealed class BadInputTests(CliDataset data) : IClassFixture<CliDataset>
     }
 
     [Fact]
+    public void CheckDataset_ModelAdded_BoxFileNamed()
+    {
+        string models = Temp("models3");
+        Directory.CreateDirectory(models);
+        foreach (var f in Directory.GetFiles(Path.Combine(data.Root, "models"), "*.ply")) File.Copy(f, Path.Combine(models, Path.GetFileName(f)));
+        File.Copy(Path.Combine(models, "obj_000002.ply"), Path.Combine(models, "obj_000003.ply"));
+        var (rc, err, _) = Run("check-dataset", "--root", data.Root, "--list", "000002_test.txt", "--models", models);
+        Assert.Equal(1, rc);
+        AssertOneClearLine(err, "linemod_bbox.json");
+        Assert.Contains("3 models", err);
+    }
+
+    [Fact]
     public void CheckDataset_RefusesBadOptions()
     {
         AssertOneClearLine(Run("check-dataset", "--root", data.Root, "--list", "000001_test.txt", "--width", "160").Err, "--width and --height together");
