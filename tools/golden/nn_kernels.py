@@ -142,7 +142,7 @@ def smoothl1():
 
 
 def focal_reference(logits, labels, gamma, alpha, eps):
-    """The class loss of DESIGN §1.4, written from its formula."""
+    """The class loss of docs/method.md §4, written from its formula."""
     k = logits.shape[1]
     cls = torch.arange(1, k + 1, dtype=labels.dtype).unsqueeze(0)
     t = labels.unsqueeze(1)

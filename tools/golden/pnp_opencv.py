@@ -8,6 +8,11 @@ tests/PoseKD.Geometry.Tests/Fixtures/pnp/ransac_epnp_opencv.json with the inputs
 tvec and inliers, the ground truth, and OpenCV's median time per call on this machine.
 
 Run with Debian's python3 (cv2 4.6): /usr/bin/python3 tools/golden/pnp_opencv.py
+It also writes tests/PoseKD.Geometry.Tests/Fixtures/pnp/pnp_cases_opencv.json: plain
+solvePnP(SOLVEPNP_EPNP) on n = 4, 5, 6 random and near-planar point sets (and exactly planar ones),
+solvePnPRansac on exactly 4 points (OpenCV solves those with P3P), RANSAC at 50 % and 70 % outliers, and
+point sets close to the camera.
+
 With --time-only it re-times OpenCV on the committed fixture's problems (to compare with
 `PoseKD.Bench pnp` under the same machine load) and writes nothing.
 """
@@ -97,6 +102,79 @@ def main():
           f"rot {out['median_rot_err_deg']:.3f} deg, trans {out['median_trans_err_mm']:.2f} mm")
 
 
+def project(obj, R, t):
+    cam = obj @ R.T + t
+    return (cam @ K.T)[:, :2] / cam[:, 2:3]
+
+
+def cases():
+    """Small and degenerate PnP problems, each solved by OpenCV as PoseKD must."""
+    rng = np.random.default_rng(4242)
+    out = {"opencv": cv2.__version__, "K": [float(v) for v in K.reshape(-1)], "epnp": [], "ransac": []}
+
+    def pose(zmin=500, zmax=1200):
+        return random_rotation(rng), np.array([rng.uniform(-100, 100), rng.uniform(-80, 80), rng.uniform(zmin, zmax)])
+
+    def record(kind, obj, uv, R, t, extra=None):
+        obj = np.round(obj, 4)
+        uv = np.round(uv, 4)
+        if kind == "epnp":
+            ok, rvec, tvec = cv2.solvePnP(obj, uv, K, None, flags=cv2.SOLVEPNP_EPNP)
+            inl = None
+        else:
+            ok, rvec, tvec, inl = cv2.solvePnPRansac(obj, uv, K, None, flags=cv2.SOLVEPNP_EPNP, reprojectionError=5.0)
+        # At 70 % outliers OpenCV 4.6 sometimes reports success with a NaN translation (its EPnP refit on
+        # a degenerate consensus set): recorded as a failure, flagged.
+        finite = bool(ok) and bool(np.all(np.isfinite(rvec))) and bool(np.all(np.isfinite(tvec)))
+        c = {
+            "opencv_returned_nan": bool(ok) and not finite,
+            "object_points": [float(v) for v in obj.reshape(-1)],
+            "image_points": [float(v) for v in uv.reshape(-1)],
+            "R_gt": [float(v) for v in R.reshape(-1)], "t_gt": [float(v) for v in t],
+            "ok": finite,
+            "rvec": [float(v) for v in np.asarray(rvec).reshape(-1)] if finite else [],
+            "tvec": [float(v) for v in np.asarray(tvec).reshape(-1)] if finite else [],
+        }
+        if inl is not None and finite:
+            c["inliers"] = [int(v) for v in inl.reshape(-1)]
+        if extra:
+            c.update(extra)
+        out[kind].append(c)
+
+    for n in (4, 5, 6):
+        for _ in range(12):
+            obj = rng.uniform(-50, 50, size=(n, 3))
+            R, t = pose()
+            record("epnp", obj, project(obj, R, t) + rng.normal(scale=0.5, size=(n, 2)), R, t, {"set": f"random{n}"})
+    for n in (4, 5, 6, 8):
+        for flat in (0.0, 0.5):
+            for _ in range(6):
+                obj = np.column_stack([rng.uniform(-50, 50, size=(n, 2)), rng.uniform(-flat, flat, size=n)])
+                R, t = pose()
+                record("epnp", obj, project(obj, R, t) + rng.normal(scale=0.5, size=(n, 2)), R, t, {"set": f"planar{n}" if flat == 0 else f"nearplanar{n}"})
+    for _ in range(12):
+        obj = rng.uniform(-50, 50, size=(4, 3))
+        R, t = pose()
+        record("ransac", obj, project(obj, R, t) + rng.normal(scale=0.5, size=(4, 2)), R, t, {"set": "four"})
+    box = np.tile(corners(), (CELLS, 1))
+    for frac in (0.5, 0.7):
+        for _ in range(16):
+            R, t = pose()
+            uv = project(box, R, t) + rng.normal(scale=1.0, size=(len(box), 2))
+            idx = rng.choice(len(uv), int(round(frac * len(uv))), replace=False)
+            uv[idx] += rng.uniform(20, 150, size=(len(idx), 1)) * np.column_stack([np.cos(a := rng.uniform(0, 2 * np.pi, len(idx))), np.sin(a)])
+            record("ransac", box, uv, R, t, {"set": f"outliers{int(frac * 100)}", "outliers": [int(i) for i in idx]})
+    for _ in range(12):
+        obj = rng.uniform(-50, 50, size=(12, 3))
+        R, t = pose(zmin=90, zmax=140)
+        record("ransac", obj, project(obj, R, t) + rng.normal(scale=0.5, size=(12, 2)), R, t, {"set": "near"})
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = os.path.join(root, "tests/PoseKD.Geometry.Tests/Fixtures/pnp/pnp_cases_opencv.json")
+    with open(path, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print(f"wrote {path}: {len(out['epnp'])} EPnP and {len(out['ransac'])} RANSAC problems")
+
+
 def time_only():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     path = os.path.join(root, "tests/PoseKD.Geometry.Tests/Fixtures/pnp/ransac_epnp_opencv.json")
@@ -121,5 +199,8 @@ def time_only():
 if __name__ == "__main__":
     if "--time-only" in sys.argv:
         time_only()
+    elif "--cases-only" in sys.argv:
+        cases()
     else:
         main()
+        cases()

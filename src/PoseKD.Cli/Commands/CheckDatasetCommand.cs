@@ -28,18 +28,24 @@ public sealed class CheckDatasetCommand : IVerb
         foreach (var o in new Option[] { root, list, split, targets, models, bbox, width, height, maxProblems }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
-            string r = parse.GetValue(root)!;
+            string r = CliPaths.Folder(parse.GetValue(root)!, "dataset root", "--root");
             string? l = parse.GetValue(list), s = parse.GetValue(split);
             if ((l == null) == (s == null)) throw new ArgumentException("give exactly one of --list <file> or --split <dir>");
-            string Resolve(string p) => Path.IsPathRooted(p) ? p : Path.Combine(r, p);
-            string modelsDir = Resolve(parse.GetValue(models) ?? "models");
-            string? box = parse.GetValue(bbox) is { } b ? Resolve(b) : File.Exists(Path.Combine(r, "linemod_bbox.json")) ? Path.Combine(r, "linemod_bbox.json") : null;
-            var ds = l != null
-                ? BopDataset.FromListFile(Resolve(l), modelsDir, box)
-                : BopDataset.FromSplitFolder(Resolve(s!), modelsDir, box, parse.GetValue(targets) is { } t ? Resolve(t) : null);
+            if (l != null && parse.GetValue(targets) != null) throw new ArgumentException("--targets restricts a --split; it cannot be combined with --list (the list already names the images)");
             int? w = parse.GetValue(width), h = parse.GetValue(height);
+            if ((w == null) != (h == null)) throw new ArgumentException("give --width and --height together (the expected image size), or neither");
+            if (w is <= 0 || h is <= 0) throw new ArgumentException($"--width and --height must be > 0 px, got {w}×{h}");
+            int maxP = parse.GetValue(maxProblems);
+            if (maxP < 0) throw new ArgumentException($"--max-problems must be ≥ 0, got {maxP}");
+            string Resolve(string p) => Path.IsPathRooted(p) ? p : Path.Combine(r, p);
+            string modelsDir = CliPaths.Folder(Resolve(parse.GetValue(models) ?? "models"), "models", "--models");
+            string? box = parse.GetValue(bbox) is { } b ? CliPaths.File(Resolve(b), "3D box JSON", "--bbox") : File.Exists(Path.Combine(r, "linemod_bbox.json")) ? Path.Combine(r, "linemod_bbox.json") : null;
+            var ds = l != null
+                ? BopDataset.FromListFile(CliPaths.File(Resolve(l), "image list", "--list"), modelsDir, box)
+                : BopDataset.FromSplitFolder(CliPaths.Folder(Resolve(s!), "split", "--split"), modelsDir, box, parse.GetValue(targets) is { } t ? CliPaths.File(Resolve(t), "targets JSON", "--targets") : null);
+            if (ds.Count == 0) throw new ArgumentException($"the image list {Resolve(l!)} names no images");
             ds = w != null && h != null ? new BopDataset(ds.ImagePaths, ds.Models, ds.Keypoints) { ExpectedSize = (w.Value, h.Value) } : ds;
-            return Check(ds, box, parse.GetValue(maxProblems), Console.Out);
+            return Check(ds, box, maxP, Console.Out);
         });
         return cmd;
     }
@@ -52,12 +58,14 @@ public sealed class CheckDatasetCommand : IVerb
         var visFract = new List<double>();
         var problems = new List<string>();
         var infoCache = new Dictionary<string, JsonElement?>();
-        int ok = 0, skippedInstances = 0, tiny = 0, empty = 0;
+        if (boxFile != null && ds.Keypoints != null) problems.AddRange(CompareBoxes(ds, boxFile));
+        int ok = 0, failed = 0, skippedInstances = 0, tiny = 0, empty = 0;
         for (int i = 0; i < ds.Count; i++)
         {
             if (!ds.TryLoad(i, out var sample, out var image, out var problem))
             {
                 problems.Add(problem!);
+                failed++;
                 continue;
             }
             ok++;
@@ -77,7 +85,7 @@ public sealed class CheckDatasetCommand : IVerb
             }
         }
         o.WriteLine($"dataset: {ds.Count} images, {ds.Models.Count} models in {ds.Models.Directory}" + (boxFile != null ? $", boxes from {boxFile}" : ", no 3D box file"));
-        o.WriteLine($"  loaded {ok}, failed {problems.Count}, without annotated objects {empty}, instances of unknown obj ids skipped {skippedInstances}");
+        o.WriteLine($"  loaded {ok}, failed {failed}, without annotated objects {empty}, instances of unknown obj ids skipped {skippedInstances}");
         o.WriteLine("  instances per class:");
         for (int c = 0; c < perClass.Length; c++)
             o.WriteLine($"    class {c,3} (obj {ds.Models.ObjIds[c],6}): {perClass[c]}");
@@ -98,6 +106,36 @@ public sealed class CheckDatasetCommand : IVerb
         foreach (var p in problems.Take(maxProblems)) o.WriteLine("    " + p);
         if (problems.Count > maxProblems) o.WriteLine($"    … and {problems.Count - maxProblems} more");
         return 2;
+    }
+
+    /// <summary>
+    /// Compares every class's 8 corners in the box file with the axis-aligned box of its own mesh: the file and
+    /// the models folder must line up class by class (a removed or added model shifts the class ids, and an
+    /// object would silently get another's keypoints). Tolerance: 0.5 % of the mesh box diagonal.
+    /// </summary>
+    internal static List<string> CompareBoxes(BopDataset ds, string boxFile)
+    {
+        var problems = new List<string>();
+        var kp = ds.Keypoints!;
+        if (kp.Length != ds.Models.Count)
+            problems.Add($"{boxFile}: {kp.Length} classes, but {ds.Models.Directory} has {ds.Models.Count} models (class ids are the sorted model files; regenerate it with posekd make-bbox)");
+        for (int c = 0; c < Math.Min(kp.Length, ds.Models.Count); c++)
+        {
+            double[] own;
+            try { own = Geometry.Meshes.MeshGeometry.BoxCorners(ds.Models.Mesh(c).Vertices); }
+            catch (Exception e) when (e is FormatException or IOException or ArgumentException)
+            {
+                problems.Add($"{ds.Models.Files[c]}: {e.Message}");
+                continue;
+            }
+            double diag = Math.Sqrt(Enumerable.Range(0, 3).Sum(a => (own[21 + a] - own[a]) * (own[21 + a] - own[a])));
+            double worst = 0;
+            for (int i = 0; i < 24; i++) worst = Math.Max(worst, Math.Abs(own[i] - kp[c][i]));
+            if (!(worst <= 0.005 * diag))
+                problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{boxFile}: class {c} (obj {ds.Models.ObjIds[c]}, {Path.GetFileName(ds.Models.Files[c])}): box corners differ from the mesh's own box by up to {worst:F3} mm (diagonal {diag:F1} mm); the box file and the models folder do not line up (regenerate it with posekd make-bbox)"));
+        }
+        return problems;
     }
 
     private static double? VisibleFraction(BopSample s, int gtIndex, Dictionary<string, JsonElement?> cache)

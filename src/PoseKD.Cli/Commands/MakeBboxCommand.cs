@@ -33,7 +33,10 @@ public sealed class MakeBboxCommand : IVerb
     /// <summary>Writes the box file and returns the number of models.</summary>
     public static int Run(string modelsDir, string outPath)
     {
-        if (!Directory.Exists(modelsDir)) throw new DirectoryNotFoundException($"models folder not found: {modelsDir}");
+        ArgumentNullException.ThrowIfNull(modelsDir);
+        ArgumentNullException.ThrowIfNull(outPath);
+        CliPaths.Folder(modelsDir, "models", "models-dir");
+        CliPaths.Output(outPath, "3D box JSON", "out.json");
         var files = Directory.GetFiles(modelsDir, "*.ply").OrderBy(Path.GetFileName, StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new FileNotFoundException($"no .ply files in {modelsDir}");
         var all = new JsonArray();

@@ -14,7 +14,7 @@ public sealed class SynthCommand : IVerb
     public Command Build()
     {
         var defaults = new SynthOptions { OutputDir = "." };
-        var output = new Option<string>("--output", "-o") { Description = "Dataset root to create (must be empty or absent).", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Dataset root to create (must be empty or absent; written in a hidden sibling folder and renamed when complete).", Required = true };
         var objects = new Option<string>("--objects")
         {
             Description = $"Comma-separated built-in objects ({string.Join(", ", BuiltInObjects.Names)}); 'none' for PLY files only.",
@@ -64,6 +64,7 @@ public sealed class SynthCommand : IVerb
                 WriteDepth = !parse.GetValue(noDepth),
                 Threads = parse.GetValue(threads),
             };
+            SyntheticDatasetGenerator.Validate(opts);
             bool q = parse.GetValue(quiet);
             int lastPct = -1;
             var summary = SyntheticDatasetGenerator.Generate(opts, q ? null : (done, total) =>
@@ -86,10 +87,15 @@ public sealed class SynthCommand : IVerb
         return cmd;
     }
 
+    /// <summary>Parses <c>--K</c>: 4 numbers fx,fy,cx,cy or 9 (row-major 3×3); the generator checks the values.</summary>
     internal static double[] ParseK(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return (double[])SynthOptions.LinemodK.Clone();
-        var v = text.Split(',').Select(s => double.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToArray();
+        var parts = text.Split(',');
+        var v = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]))
+                throw new ArgumentException($"--K: value {i + 1} '{parts[i].Trim()}' is not a number (expected fx,fy,cx,cy or 9 comma-separated numbers, e.g. 572.4114,573.57043,325.2611,242.04899)");
         if (v.Length == 4) return [v[0], 0, v[2], 0, v[1], v[3], 0, 0, 1];
         if (v.Length == 9) return v;
         throw new ArgumentException($"--K needs 4 numbers (fx,fy,cx,cy) or 9 (row-major 3×3), got {v.Length}");

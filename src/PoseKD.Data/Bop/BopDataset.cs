@@ -3,11 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using PoseKD.Data.Imaging;
 using PoseKD.Geometry;
+using PoseKD.Geometry.Bop;
 
 namespace PoseKD.Data.Bop;
 
 /// <summary>
-/// A LINEMOD/BOP image set read exactly as the reference does (DESIGN §1.1): image paths from a list file
+/// A LINEMOD/BOP image set read exactly as the reference does (docs/method.md §1): image paths from a list file
 /// (relative to the list's folder unless absolute) or every image of a BOP split folder (optionally only
 /// those in <c>test_targets_bop19.json</c>); per image, <c>scene_camera.json</c> / <c>scene_gt.json</c> of
 /// its scene keyed by <c>str(int(name))</c> or <c>name</c>, masks <c>mask_visib/&lt;name&gt;_&lt;i:06d&gt;.png</c>
@@ -54,7 +55,8 @@ public sealed class BopDataset
         string dir = Path.GetDirectoryName(Path.GetFullPath(listFile))!;
         var paths = File.ReadAllLines(listFile).Select(l => l.Trim()).Where(l => l.Length > 0)
             .Select(l => l.StartsWith('/') ? l : Path.Combine(dir, l)).ToList();
-        return new BopDataset(paths, new ObjectModels(modelsDir), bboxFile == null ? null : BoxFile.Read(bboxFile));
+        var models = new ObjectModels(modelsDir);
+        return new BopDataset(paths, models, Boxes(bboxFile, models));
     }
 
     /// <summary>
@@ -66,6 +68,8 @@ public sealed class BopDataset
     {
         ArgumentNullException.ThrowIfNull(splitDir);
         if (!Directory.Exists(splitDir)) throw new DirectoryNotFoundException($"split folder not found: {splitDir}");
+        if (Directory.Exists(Path.Combine(splitDir, "rgb")) || File.Exists(Path.Combine(splitDir, "scene_gt.json")))
+            throw new ArgumentException($"'{splitDir}' is a scene folder (it holds rgb/ or scene_gt.json); give the split folder that contains the scenes (e.g. {Path.GetDirectoryName(Path.GetFullPath(splitDir))})");
         HashSet<(int, int)>? targets = targetsFile == null ? null : ReadTargets(targetsFile);
         var paths = new List<string>();
         foreach (var scene in Directory.GetDirectories(splitDir).Order(StringComparer.Ordinal))
@@ -84,34 +88,32 @@ public sealed class BopDataset
                 paths.Add(img);
             }
         }
-        return new BopDataset(paths, new ObjectModels(modelsDir), bboxFile == null ? null : BoxFile.Read(bboxFile));
+        if (paths.Count == 0)
+            throw new ArgumentException(targets == null
+                ? $"no images found in {splitDir} (expected <split>/<scene>/rgb/*.png or *.jpg)"
+                : $"none of the {targets.Count} target images of {targetsFile} is in {splitDir}");
+        var models = new ObjectModels(modelsDir);
+        return new BopDataset(paths, models, Boxes(bboxFile, models));
     }
 
-    private static HashSet<(int, int)> ReadTargets(string path)
+    private static double[][]? Boxes(string? bboxFile, ObjectModels models)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"targets file not found: {path}", path);
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-            var set = new HashSet<(int, int)>();
-            int i = 0;
-            foreach (var t in doc.RootElement.EnumerateArray())
-            {
-                if (!t.TryGetProperty("scene_id", out var s) || !t.TryGetProperty("im_id", out var im))
-                    throw new BopFormatException(path, $"[{i}]", "expected scene_id and im_id");
-                set.Add((s.GetInt32(), im.GetInt32()));
-                i++;
-            }
-            return set;
-        }
-        catch (JsonException e) { throw new BopFormatException(path, "(document)", $"invalid JSON: {e.Message}", e); }
-        catch (InvalidOperationException e) { throw new BopFormatException(path, "(document)", $"expected a list of targets ({e.Message})", e); }
+        if (bboxFile == null) return null;
+        var boxes = BoxFile.Read(bboxFile);
+        if (boxes.Length < models.Count)
+            throw new BopFormatException(bboxFile, "(document)", $"expected a box for each of the {models.Count} models in {models.Directory} (class ids are the sorted model files), found {boxes.Length}; regenerate it with posekd make-bbox");
+        return boxes;
     }
+
+    private static HashSet<(int, int)> ReadTargets(string path) =>
+        BopScene.ReadTargets(path).Select(t => (t.SceneId, t.ImId)).ToHashSet();
 
     /// <summary>Reads the annotation of image <paramref name="index"/>; throws a clear error when anything is missing or malformed.</summary>
     public BopSample LoadAnnotation(int index)
     {
         string imgPath = ImagePaths[index];
+        if (Directory.Exists(imgPath)) throw new BopFormatException(imgPath, "path", "expected an image file, found a folder");
+        if (!File.Exists(imgPath)) throw new FileNotFoundException($"image not found: {imgPath} (listed in the image list, or a missing file of the split)", imgPath);
         string rgbDir = Path.GetDirectoryName(imgPath) ?? "";
         if (Path.GetFileName(rgbDir) != "rgb" && Path.GetFileName(rgbDir) != "gray")
             throw new BopFormatException(imgPath, "path", "expected an image inside a scene's rgb/ folder (<scene>/rgb/<name>.png)");
@@ -121,20 +123,25 @@ public sealed class BopDataset
         string camKey = scene.Key(scene.Camera, name, scene.CameraPath);
         string gtKey = scene.Key(scene.Gt, name, scene.GtPath);
         var cam = scene.Camera.GetProperty(camKey);
-        double[] k = Numbers(cam, "cam_K", 9, scene.CameraPath, camKey);
+        double[] k = BopJson.Numbers(scene.CameraPath, camKey, cam, "cam_K", 9);
+        if (!(k[0] > 0 && k[4] > 0)) throw new BopFormatException(scene.CameraPath, camKey + ".cam_K", $"expected positive focal lengths, found fx = {k[0]}, fy = {k[4]}");
         var gts = scene.Gt.GetProperty(gtKey);
-        if (gts.ValueKind != JsonValueKind.Array) throw new BopFormatException(scene.GtPath, gtKey, "expected a list of instances");
+        if (gts.ValueKind != JsonValueKind.Array) throw new BopFormatException(scene.GtPath, gtKey, $"expected a list of instances, found {BopJson.Show(gts)}");
         var instances = new List<GtInstance>();
         byte[]? labels = null; int w = 0, h = 0, skipped = 0;
         int i = 0;
         foreach (var g in gts.EnumerateArray())
         {
             string field = $"{gtKey}[{i}]";
-            if (!g.TryGetProperty("obj_id", out var objEl) || objEl.ValueKind != JsonValueKind.Number)
-                throw new BopFormatException(scene.GtPath, field + ".obj_id", "missing or not a number");
-            int objId = objEl.GetInt32();
-            double[] r = Numbers(g, "cam_R_m2c", 9, scene.GtPath, field);
-            double[] t = Numbers(g, "cam_t_m2c", 3, scene.GtPath, field);
+            if (g.ValueKind != JsonValueKind.Object) throw new BopFormatException(scene.GtPath, field, $"expected an instance object, found {BopJson.Show(g)}");
+            if (!g.TryGetProperty("obj_id", out var objEl)) throw new BopFormatException(scene.GtPath, field + ".obj_id", "missing; expected an integer");
+            int objId = BopJson.Int(scene.GtPath, field + ".obj_id", objEl);
+            double[] r = BopJson.Numbers(scene.GtPath, field, g, "cam_R_m2c", 9);
+            double[] t = BopJson.Numbers(scene.GtPath, field, g, "cam_t_m2c", 3);
+            if (Geometry.Rotations.RotationMath.CheckRotation(r, Geometry.Rotations.RotationMath.AnnotationTolerance) is { } why)
+                throw new BopFormatException(scene.GtPath, field + ".cam_R_m2c", $"expected a rotation matrix: {why}");
+            if (t.Any(v => !(Math.Abs(v) <= BopScene.MaxTranslationMm)))
+                throw new BopFormatException(scene.GtPath, field + ".cam_t_m2c", $"expected |t_i| ≤ {BopScene.MaxTranslationMm:G} mm");
             if (!Models.ClassOfObj.TryGetValue(objId, out int cls)) { skipped++; i++; continue; }
             string maskPath = Path.Combine(sceneDir, "mask_visib", $"{name}_{i:D6}.png");
             if (!File.Exists(maskPath))
@@ -197,21 +204,6 @@ public sealed class BopDataset
         }
     }
 
-    private static double[] Numbers(JsonElement obj, string key, int n, string file, string field)
-    {
-        if (!obj.TryGetProperty(key, out var arr)) throw new BopFormatException(file, $"{field}.{key}", "missing");
-        if (arr.ValueKind != JsonValueKind.Array || arr.GetArrayLength() != n)
-            throw new BopFormatException(file, $"{field}.{key}", $"expected {n} numbers, found {(arr.ValueKind == JsonValueKind.Array ? arr.GetArrayLength() + " values" : arr.ValueKind.ToString())}");
-        var v = new double[n];
-        int j = 0;
-        foreach (var e in arr.EnumerateArray())
-        {
-            if (e.ValueKind != JsonValueKind.Number) throw new BopFormatException(file, $"{field}.{key}[{j}]", "expected a number");
-            v[j++] = e.GetDouble();
-        }
-        return v;
-    }
-
     private sealed class SceneJson
     {
         public required string CameraPath { get; init; }
@@ -228,13 +220,10 @@ public sealed class BopDataset
         private static JsonElement Parse(string path)
         {
             if (!File.Exists(path)) throw new FileNotFoundException($"missing scene file: {path}", path);
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-                if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new BopFormatException(path, "(document)", "expected an object keyed by image id");
-                return doc.RootElement.Clone();
-            }
-            catch (JsonException e) { throw new BopFormatException(path, "(document)", $"invalid JSON: {e.Message}", e); }
+            // The same strict rules as the evaluation's reader: no repeated key, no two keys for one image.
+            var root = BopJson.ParseObject(path, "an object keyed by image id");
+            BopJson.ImageKeys(path, root, requireIntegers: false);
+            return root;
         }
 
         /// <summary>The reference's key rule: <c>str(int(name))</c> if present, else <c>name</c>.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PoseKD.Geometry;
+using PoseKD.Geometry.Bop;
 
 namespace PoseKD.Data.Bop;
 
@@ -13,16 +14,14 @@ public static class BoxFile
     public static double[][] Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new BopFormatException(path, "(path)", "expected the 3D box JSON file, found a folder");
         if (!File.Exists(path)) throw new FileNotFoundException($"3D box file not found: {path}", path);
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(File.ReadAllBytes(path)); }
-        catch (JsonException e) { throw new BopFormatException(path, "(document)", $"invalid JSON: {e.Message}", e); }
-        using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new BopFormatException(path, "(document)", "expected a list of 8-corner lists, one per class");
+            var root = BopJson.Parse(path);
+            if (root.ValueKind != JsonValueKind.Array) throw new BopFormatException(path, "(document)", "expected a list of 8-corner lists, one per class");
             var result = new List<double[]>();
             int c = 0;
-            foreach (var cls in doc.RootElement.EnumerateArray())
+            foreach (var cls in root.EnumerateArray())
             {
                 if (cls.ValueKind != JsonValueKind.Array || cls.GetArrayLength() != 8)
                     throw new BopFormatException(path, $"[{c}]", "expected 8 corners");
@@ -34,8 +33,8 @@ public static class BoxFile
                         throw new BopFormatException(path, $"[{c}][{k / 3}]", "expected [x, y, z]");
                     foreach (var v in p.EnumerateArray())
                     {
-                        if (v.ValueKind != JsonValueKind.Number) throw new BopFormatException(path, $"[{c}][{k / 3}]", "expected numbers");
-                        corners[k++] = v.GetDouble();
+                        corners[k] = BopJson.Finite(path, $"[{c}][{k / 3}][{k % 3}]", v);
+                        k++;
                     }
                 }
                 result.Add(corners);

@@ -6,12 +6,15 @@ using PoseKD.Geometry.Meshes;
 namespace PoseKD.Data.Synthesis;
 
 /// <summary>
-/// Renders a LINEMOD-format dataset (DESIGN §1.1): one scene per object under <c>real/&lt;obj_id:06d&gt;/</c>
+/// Renders a LINEMOD-format dataset (docs/method.md §1): one scene per object under <c>real/&lt;obj_id:06d&gt;/</c>
 /// with <c>rgb</c>, <c>depth</c>, <c>mask</c>, <c>mask_visib</c>, <c>scene_camera.json</c>, <c>scene_gt.json</c>,
 /// <c>scene_gt_info.json</c>; <c>models/</c> PLYs + <c>models_info.json</c>; <c>&lt;cls&gt;_train.txt</c> /
 /// <c>&lt;cls&gt;_test.txt</c>; <c>linemod_bbox.json</c>; one YAML config per object in the reference's format.
 /// Each image has its own random stream seeded from (seed, object, image), so the output is byte-identical
-/// for a seed whatever the thread count.
+/// for a seed whatever the thread count. Every option is checked before anything is written; the dataset is
+/// written into a hidden sibling folder (<c>.&lt;name&gt;.partial</c>) that is renamed to the output folder only
+/// when everything succeeded, so a failed or interrupted run never leaves a half-written dataset behind (a
+/// stale partial folder from a killed run is replaced by the next run).
 /// </summary>
 public static class SyntheticDatasetGenerator
 {
@@ -33,52 +36,73 @@ public static class SyntheticDatasetGenerator
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        string root = Path.GetFullPath(options.OutputDir);
-        if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
-            throw new IOException($"output folder {root} exists and is not empty");
-        Directory.CreateDirectory(Path.Combine(root, "models"));
-
+        string final = Path.GetFullPath(options.OutputDir).TrimEnd(Path.DirectorySeparatorChar);
+        if (File.Exists(final)) throw new IOException($"output path {final} is a file; expected a folder to create");
+        if (Directory.Exists(final) && Directory.EnumerateFileSystemEntries(final).Any())
+            throw new IOException($"output folder {final} exists and is not empty");
+        string parent = Path.GetDirectoryName(final) ?? throw new IOException($"output path {final} has no parent folder");
+        for (string? a = parent; a != null; a = Path.GetDirectoryName(a))
+            if (File.Exists(a)) throw new IOException($"cannot create {final}: {a} is a file, not a folder");
         var objects = LoadObjects(options);
-        long bytes = WriteModels(root, objects);
-        var pool = DistractorPool(options.Seed);
-
-        int n = options.ImagesPerObject, total = n * objects.Count;
-        var ann = new Annotation[total];
-        foreach (var o in objects)
-            foreach (var sub in new[] { "rgb", "mask", "mask_visib", options.WriteDepth ? "depth" : null })
-                if (sub != null) Directory.CreateDirectory(Path.Combine(SceneDir(root, o.ObjId), sub));
-        int done = 0;
-        Parallel.For(0, total, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) },
-            () => new Worker(options),
-            (j, _, worker) =>
-            {
-                var o = objects[j / n];
-                ann[j] = worker.RenderImage(o, pool, j % n, SceneDir(root, o.ObjId));
-                int d = Interlocked.Increment(ref done);
-                progress?.Invoke(d, total);
-                return worker;
-            },
-            _ => { });
-        bytes += ann.Sum(a => a.Bytes);
-
-        int train = 0;
+        Directory.CreateDirectory(parent);
+        string root = Path.Combine(parent, $".{Path.GetFileName(final)}.partial");
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         var configs = new List<string>();
-        for (int s = 0; s < objects.Count; s++)
+        int total, train = 0;
+        long bytes;
+        try
         {
-            var o = objects[s];
-            var sceneAnn = ann.AsSpan(s * n, n).ToArray();
-            bytes += WriteSceneJson(root, o, sceneAnn, options);
-            var (trainIdx, testIdx) = Split(n, options.TrainFraction, options.Seed, o.ObjId);
-            train += trainIdx.Count;
-            bytes += WriteList(Path.Combine(root, $"{o.ObjId:D6}_train.txt"), o.ObjId, trainIdx);
-            bytes += WriteList(Path.Combine(root, $"{o.ObjId:D6}_test.txt"), o.ObjId, testIdx);
-            string cfg = Path.Combine(root, $"{o.ObjId:D6}_{o.Name}.yaml");
-            bytes += WriteText(cfg, YamlConfig(o, objects, ann, n, options));
-            configs.Add(cfg);
+            Directory.CreateDirectory(Path.Combine(root, "models"));
+
+            bytes = WriteModels(root, objects);
+            var pool = DistractorPool(options.Seed);
+
+            int n = options.ImagesPerObject;
+            total = n * objects.Count;
+            var ann = new Annotation[total];
+            foreach (var o in objects)
+                foreach (var sub in new[] { "rgb", "mask", "mask_visib", options.WriteDepth ? "depth" : null })
+                    if (sub != null) Directory.CreateDirectory(Path.Combine(SceneDir(root, o.ObjId), sub));
+            int done = 0;
+            Parallel.For(0, total, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) },
+                () => new Worker(options),
+                (j, _, worker) =>
+                {
+                    var o = objects[j / n];
+                    ann[j] = worker.RenderImage(o, pool, j % n, SceneDir(root, o.ObjId));
+                    int d = Interlocked.Increment(ref done);
+                    progress?.Invoke(d, total);
+                    return worker;
+                },
+                _ => { });
+            bytes += ann.Sum(a => a.Bytes);
+
+            for (int s = 0; s < objects.Count; s++)
+            {
+                var o = objects[s];
+                var sceneAnn = ann.AsSpan(s * n, n).ToArray();
+                bytes += WriteSceneJson(root, o, sceneAnn, options);
+                var (trainIdx, testIdx) = Split(n, options.TrainFraction, options.Seed, o.ObjId);
+                train += trainIdx.Count;
+                bytes += WriteList(Path.Combine(root, $"{o.ObjId:D6}_train.txt"), o.ObjId, trainIdx);
+                bytes += WriteList(Path.Combine(root, $"{o.ObjId:D6}_test.txt"), o.ObjId, testIdx);
+                string cfg = Path.Combine(root, $"{o.ObjId:D6}_{o.Name}.yaml");
+                bytes += WriteText(cfg, YamlConfig(o, objects, ann, n, options));
+                configs.Add(Path.Combine(final, Path.GetFileName(cfg)));
+            }
+            if (Directory.Exists(final)) Directory.Delete(final);
+            Directory.Move(root, final);
+        }
+        catch
+        {
+            try { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            throw;
         }
         return new SynthSummary
         {
-            Root = root,
+            Root = final,
             Objects = objects.Select(o => (o.ObjId, o.Name)).ToList(),
             Images = total,
             TrainImages = train,
@@ -100,21 +124,59 @@ public static class SyntheticDatasetGenerator
         return (tr, te);
     }
 
-    private static void Validate(SynthOptions o)
+    /// <summary>Largest accepted image side, px.</summary>
+    public const int MaxImageSide = 16384;
+
+    /// <summary>Working memory per rendering thread, bytes per pixel (z-buffer, ids, colour, masks, depth, PNG encoding).</summary>
+    internal const long BytesPerPixelPerThread = 48;
+
+    /// <summary>
+    /// Checks every option before anything is written: counts and sizes in range, every number finite, K a
+    /// pinhole camera (fx, fy &gt; 0, row 3 = 0 0 1), the distance range positive and ordered, and the memory
+    /// the renderer needs (<see cref="BytesPerPixelPerThread"/> × pixels × threads) below what the process may use.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it and the accepted range.</exception>
+    public static void Validate(SynthOptions o)
     {
-        if (o.ImagesPerObject < 1) throw new ArgumentException($"images per object must be ≥ 1, got {o.ImagesPerObject}");
-        if (o.Width < 16 || o.Height < 16) throw new ArgumentException($"image size {o.Width}×{o.Height} is too small (≥ 16×16)");
-        if (o.K is not { Length: 9 }) throw new ArgumentException("K must have 9 numbers (row-major 3×3)");
-        if (!(o.TrainFraction >= 0 && o.TrainFraction <= 1)) throw new ArgumentException($"train fraction {o.TrainFraction} must be in [0, 1]");
-        if (!(o.MinDistanceMm > 0 && o.MaxDistanceMm >= o.MinDistanceMm))
-            throw new ArgumentException($"distance range [{o.MinDistanceMm}, {o.MaxDistanceMm}] mm is invalid");
+        ArgumentNullException.ThrowIfNull(o);
+        var ci = CultureInfo.InvariantCulture;
+        if (string.IsNullOrWhiteSpace(o.OutputDir)) throw new ArgumentException("the output folder is empty");
+        if (o.ImagesPerObject < 1 || o.ImagesPerObject > 1_000_000) throw new ArgumentException($"images per object must be in [1, 1000000], got {o.ImagesPerObject}");
+        if (o.Width < 16 || o.Height < 16 || o.Width > MaxImageSide || o.Height > MaxImageSide)
+            throw new ArgumentException($"image size {o.Width}×{o.Height} is out of range: each side must be in [16, {MaxImageSide}] px");
+        if (o.Threads < 1) throw new ArgumentException($"threads must be ≥ 1, got {o.Threads}");
+        long pixels = (long)o.Width * o.Height;
+        int threads = Math.Min(o.Threads, Math.Max(1, o.ImagesPerObject * Math.Max(1, o.Objects.Count + o.PlyFiles.Count)));
+        long need = pixels * BytesPerPixelPerThread * threads;
+        long avail = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (avail > 0 && need > avail)
+            throw new ArgumentException(string.Create(ci,
+                $"image size {o.Width}×{o.Height} with {threads} rendering thread(s) needs about {need / 1e9:F1} GB, but this process may use {avail / 1e9:F1} GB; use fewer threads or smaller images"));
+        if (o.K is not { Length: 9 }) throw new ArgumentException($"K must have 9 numbers (row-major 3×3), got {o.K?.Length ?? 0}");
+        if (o.K.Any(v => !double.IsFinite(v))) throw new ArgumentException($"K must be finite, got [{string.Join(", ", o.K.Select(v => v.ToString(ci)))}]");
+        if (!(o.K[0] > 0 && o.K[4] > 0)) throw new ArgumentException(string.Create(ci, $"K must have positive focal lengths, got fx = {o.K[0]}, fy = {o.K[4]}"));
+        if (o.K[3] != 0 || o.K[6] != 0 || o.K[7] != 0 || o.K[8] != 1)
+            throw new ArgumentException("K must be [fx, s, cx, 0, fy, cy, 0, 0, 1] (a pinhole camera)");
+        if (!(o.TrainFraction >= 0 && o.TrainFraction <= 1)) throw new ArgumentException(string.Create(ci, $"train fraction must be in [0, 1], got {o.TrainFraction}"));
+        if (!(double.IsFinite(o.MinDistanceMm) && double.IsFinite(o.MaxDistanceMm) && o.MinDistanceMm > 0 && o.MaxDistanceMm >= o.MinDistanceMm && o.MaxDistanceMm <= 1e6))
+            throw new ArgumentException(string.Create(ci, $"distance range [{o.MinDistanceMm}, {o.MaxDistanceMm}] mm is invalid: need 0 < min ≤ max ≤ 1e6, both finite"));
+        if (!(o.InPlaneRotationDeg >= 0 && o.InPlaneRotationDeg <= 180)) throw new ArgumentException(string.Create(ci, $"in-plane rotation range must be in [0, 180] deg, got {o.InPlaneRotationDeg}"));
+        if (!(o.MinElevationDeg >= 0 && o.MinElevationDeg < 90)) throw new ArgumentException(string.Create(ci, $"minimum elevation must be in [0, 90) deg, got {o.MinElevationDeg}"));
+        if (o.MaxDistractors < 0 || o.MaxDistractors > 100) throw new ArgumentException($"distractors must be in [0, 100], got {o.MaxDistractors}");
+        if (!(o.OcclusionProbability >= 0 && o.OcclusionProbability <= 1)) throw new ArgumentException(string.Create(ci, $"occlusion probability must be in [0, 1], got {o.OcclusionProbability}"));
+        if (!(o.MinVisibleFraction >= 0 && o.MinVisibleFraction < 1)) throw new ArgumentException(string.Create(ci, $"minimum visible fraction must be in [0, 1), got {o.MinVisibleFraction}"));
         if (o.Objects.Count + o.PlyFiles.Count == 0) throw new ArgumentException("no objects to render (give built-in names or PLY files)");
         if (o.Objects.Count + o.PlyFiles.Count > 250) throw new ArgumentException("at most 250 objects");
         foreach (var name in o.Objects)
             if (!BuiltInObjects.Names.Contains(name))
                 throw new ArgumentException($"unknown built-in object '{name}'; known: {string.Join(", ", BuiltInObjects.Names)}");
+        foreach (var ply in o.PlyFiles)
+        {
+            if (Directory.Exists(ply)) throw new ArgumentException($"--ply {ply} is a folder; expected a PLY file");
+            if (!File.Exists(ply)) throw new FileNotFoundException($"PLY file not found: {ply}", ply);
+        }
         if (o.BackgroundDir != null && !Directory.Exists(o.BackgroundDir))
-            throw new DirectoryNotFoundException($"background folder not found: {o.BackgroundDir}");
+            throw new DirectoryNotFoundException(File.Exists(o.BackgroundDir) ? $"backgrounds must be a folder of images, {o.BackgroundDir} is a file" : $"background folder not found: {o.BackgroundDir}");
     }
 
     private static List<SynthObject> LoadObjects(SynthOptions o)
@@ -128,6 +190,10 @@ public static class SyntheticDatasetGenerator
         foreach (var ply in o.PlyFiles)
         {
             var m = PlyReader.Read(ply);
+            if (m.TriangleCount == 0) throw new PlyFormatException(ply, "element 'face'", "expected a triangle mesh to render, found no faces");
+            var (mn, mx) = MeshGeometry.BoundingBox(m.Vertices);
+            if (mx[0] - mn[0] <= 0 && mx[1] - mn[1] <= 0 && mx[2] - mn[2] <= 0 || MeshGeometry.Diameter(m.Vertices) <= 0)
+                throw new PlyFormatException(ply, "vertices", "expected a mesh with extent (all vertices coincide)");
             string name = new string(Path.GetFileNameWithoutExtension(ply).Select(ch => char.IsLetterOrDigit(ch) ? ch : '_').ToArray());
             list.Add(new SynthObject(list.Count + 1, name, m, new RenderMesh(m), [], null));
         }

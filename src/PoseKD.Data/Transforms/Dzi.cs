@@ -3,7 +3,7 @@ using PoseKD.Geometry.Cameras;
 namespace PoseKD.Data.Transforms;
 
 /// <summary>
-/// Dynamic zoom-in (DESIGN §1.2): the square crop around an object box (x1, y1, x2, y2) that the network sees.
+/// Dynamic zoom-in (docs/method.md §2): the square crop around an object box (x1, y1, x2, y2) that the network sees.
 /// Test: centre = box centre, side = pad·max(w, h) (w, h ≥ 1). Train: centre + U(±shift)·(w, h), side =
 /// pad·max(w, h)·(1 + U(±scale)). Both capped at max(image w, h). <c>bbox_trans</c> =
 /// <see cref="Affine2D.CropTransform(double, double, double, int, int, double, double, double, bool)"/>.

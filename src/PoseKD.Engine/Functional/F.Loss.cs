@@ -34,7 +34,7 @@ public static partial class F
     }
 
     /// <summary>
-    /// Sigmoid focal loss of the class branch (DESIGN §1.4; Lin et al., ICCV 2017), summed over the non-ignored
+    /// Sigmoid focal loss of the class branch (docs/method.md §4; Lin et al., ICCV 2017), summed over the non-ignored
     /// cells: logits [cells, k], labels[cell] ∈ {−1 ignored, 0 background, j+1 = class column j}; with
     /// p = clamp(sigmoid(x), ε, 1−ε), loss = Σ [t=j+1]·(−α(1−p)^γ log p) + [t≥0, t≠j+1]·(−(1−α)p^γ log(1−p)).
     /// The gradient passes the clamp only where ε ≤ sigmoid(x) ≤ 1−ε (as PyTorch autograd). Forward and

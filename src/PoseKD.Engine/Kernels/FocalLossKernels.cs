@@ -3,7 +3,7 @@ using System.Numerics;
 namespace PoseKD.Engine.Kernels;
 
 /// <summary>
-/// Sigmoid focal loss on logits, as the reference's class loss (DESIGN §1.4; Lin et al., "Focal Loss for Dense
+/// Sigmoid focal loss on logits, as the reference's class loss (docs/method.md §4; Lin et al., "Focal Loss for Dense
 /// Object Detection", ICCV 2017). Logits are [cells, k] for the k foreground classes; label t ∈ {−1, 0, 1..k} per
 /// cell (−1 ignored, 0 background, j+1 = class column j). With σ = sigmoid(x) and p = clamp(σ, ε, 1−ε):
 /// <code>

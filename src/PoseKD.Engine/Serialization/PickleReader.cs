@@ -15,8 +15,9 @@ internal sealed class PickleCallable(string fullName, Func<object?[], object?> i
 /// <summary>
 /// A safe interpreter of the pickle subset that <c>torch.save</c> writes (protocols 2–5, binary
 /// opcodes only). It never imports or runs code: globals are resolved through a caller-supplied
-/// allow-list of builders; any other global becomes an inert <see cref="PickleObject"/> (or, in strict
-/// mode, an error), and any opcode outside the subset is an error naming it.
+/// allow-list of builders; a global on the caller's second allow-list (classes a checkpoint legitimately
+/// holds, kept as data) becomes an inert <see cref="PickleObject"/>; any other global is an error naming it,
+/// and any opcode outside the subset is an error naming it.
 /// Python values map to: None → null, bool, int → long (BigInteger if wider), float → double,
 /// str → string, bytes → byte[], tuple → object?[], list → List&lt;object?&gt;,
 /// dict → Dictionary&lt;object, object?&gt; (insertion order kept).
@@ -27,7 +28,7 @@ internal sealed class PickleReader
     private readonly string _source;
     private readonly Func<string, string, object?> _resolveGlobal;
     private readonly Func<object?, object?> _persistentLoad;
-    private readonly bool _strictClasses;
+    private readonly Func<string, string, bool> _inertAllowed;
     private int _pos;
     private readonly List<object?> _stack = new();
     private readonly Stack<int> _marks = new();
@@ -38,10 +39,10 @@ internal sealed class PickleReader
     /// <param name="source">File (and entry) named in error messages.</param>
     /// <param name="resolveGlobal">Returns the value for an allow-listed global, or null if not allowed.</param>
     /// <param name="persistentLoad">Resolves a BINPERSID id.</param>
-    /// <param name="strictClasses">If true, a global outside the allow-list is an error instead of an inert record.</param>
-    public PickleReader(byte[] data, string source, Func<string, string, object?> resolveGlobal, Func<object?, object?> persistentLoad, bool strictClasses)
+    /// <param name="inertAllowed">True for a (module, name) global that may be kept as an inert record; any other unresolved global is an error.</param>
+    public PickleReader(byte[] data, string source, Func<string, string, object?> resolveGlobal, Func<object?, object?> persistentLoad, Func<string, string, bool> inertAllowed)
     {
-        _data = data; _source = source; _resolveGlobal = resolveGlobal; _persistentLoad = persistentLoad; _strictClasses = strictClasses;
+        _data = data; _source = source; _resolveGlobal = resolveGlobal; _persistentLoad = persistentLoad; _inertAllowed = inertAllowed;
     }
 
     /// <summary>Runs the stream to STOP and returns the resulting object.</summary>
@@ -153,7 +154,8 @@ internal sealed class PickleReader
     {
         var resolved = _resolveGlobal(module, name);
         if (resolved is not null) return resolved;
-        if (_strictClasses) throw Bad("class", $"an allow-listed class or function; found '{module}.{name}'");
+        if (!_inertAllowed(module, name))
+            throw Bad("global", $"a class or function on the allow-list of checkpoint contents; found '{module}.{name}', which PoseKD refuses (it never runs it; if you trust this file, widen the list with extraAllowedGlobals / --allow-global {module}.{name})");
         return new PickleObject(module, name);
     }
 
@@ -250,7 +252,9 @@ internal sealed class PickleReader
         var bytes = ReadBytes(n);
         if (n == 0) return 0L;
         var big = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return big >= long.MinValue && big <= long.MaxValue ? (long)big : big;
+        // Two returns, not a conditional expression: ?: would convert the long branch to BigInteger too.
+        if (big >= long.MinValue && big <= long.MaxValue) return (long)big;
+        return big;
     }
 
     private static string Describe(object? o) => o switch

@@ -19,12 +19,33 @@ namespace PoseKD.Engine.Serialization;
 public static class PthReader
 {
     /// <summary>
-    /// Loads the whole pickled object of <paramref name="path"/>. Globals outside the allow-list become
-    /// inert <see cref="PickleObject"/> records (the reference's <c>latest.pth</c> pickles the scheduler's
-    /// bound <c>anneal_func</c>), unless <paramref name="strictClasses"/> is set, which makes them an error.
+    /// Globals kept as inert <see cref="PickleObject"/> records (never called): the containers and the
+    /// optimizer / scheduler objects that the reference's checkpoints hold (its <c>latest.pth</c> pickles the
+    /// one-cycle scheduler's bound <c>anneal_func</c>, i.e. <c>getattr(OneCycleLR, …)</c>), numpy scalars and
+    /// <c>argparse.Namespace</c>. Entries are <c>module.name</c>; an entry ending in <c>.*</c> admits a whole module
+    /// prefix (only <c>torch.optim.*</c> by default: optimizer and learning-rate scheduler classes).
     /// </summary>
-    public static object? Load(string path, bool strictClasses = false)
+    public static IReadOnlyList<string> DefaultInertGlobals { get; } =
+    [
+        "builtins.dict", "builtins.list", "builtins.set", "builtins.frozenset", "builtins.tuple", "builtins.object", "builtins.getattr",
+        "__builtin__.dict", "__builtin__.list", "__builtin__.set", "__builtin__.frozenset", "__builtin__.tuple", "__builtin__.object", "__builtin__.getattr",
+        "copyreg._reconstructor", "collections.defaultdict", "argparse.Namespace",
+        "numpy.core.multiarray.scalar", "numpy.core.multiarray._reconstruct", "numpy.dtype", "numpy.ndarray",
+        "torch.optim.*",
+    ];
+
+    /// <summary>
+    /// Loads the whole pickled object of <paramref name="path"/>. Tensors, storages and
+    /// <c>collections.OrderedDict</c> are rebuilt; globals in <see cref="DefaultInertGlobals"/> (and in
+    /// <paramref name="extraAllowedGlobals"/>, same syntax) become inert <see cref="PickleObject"/> records;
+    /// any other global (e.g. <c>os.system</c>, <c>posix.system</c>, <c>subprocess.Popen</c>) is refused with
+    /// an error naming it and the file. Nothing in the file is ever executed.
+    /// </summary>
+    /// <exception cref="PthFormatException">The file is not a torch.save archive, is malformed, or names a global outside the allow-list.</exception>
+    public static object? Load(string path, IReadOnlyCollection<string>? extraAllowedGlobals = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw Bad(path, "file", "a torch.save file, found a folder");
         if (!File.Exists(path)) throw new FileNotFoundException($"PyTorch file not found: {path}", path);
         using var fs = File.OpenRead(path);
         Span<byte> magic = stackalloc byte[4];
@@ -58,7 +79,7 @@ public static class PthReader
                 return storages[key] = ReadEntry(entry, path);
             }
             var reader = new PickleReader(ReadEntry(pkl[0], path), $"{path}: {pkl[0].FullName}", (m, n) => ResolveGlobal(m, n, path),
-                pid => PersistentLoad(pid, path, StorageBytes), strictClasses);
+                pid => PersistentLoad(pid, path, StorageBytes), (m, n) => IsInertAllowed(m, n, extraAllowedGlobals));
             return reader.Load();
         }
     }
@@ -85,6 +106,16 @@ public static class PthReader
             result[name] = v as NamedArray ?? throw Bad(source, name, $"a tensor, found {Describe(v)}");
         }
         return result;
+    }
+
+    private static bool IsInertAllowed(string module, string name, IReadOnlyCollection<string>? extra)
+    {
+        string full = $"{module}.{name}";
+        static bool Matches(string entry, string module, string full) =>
+            entry.EndsWith(".*", StringComparison.Ordinal)
+                ? module == entry[..^2] || module.StartsWith(entry[..^1], StringComparison.Ordinal)
+                : entry == full;
+        return DefaultInertGlobals.Any(e => Matches(e, module, full)) || (extra?.Any(e => Matches(e, module, full)) ?? false);
     }
 
     private static object? ResolveGlobal(string module, string name, string path)

@@ -30,9 +30,12 @@ public static class BopEvaluator
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(results);
         options ??= new BopEvaluationOptions();
+        if (options.ImageWidth is int iw && iw <= 0) throw new ArgumentException($"ImageWidth must be > 0 px, got {iw}", nameof(options));
         var notes = new List<string> { "VSD is not computed (it needs depth rendering); (AR_MSSD + AR_MSPD)/2 is not the official three-term BOP score." };
         string splitDir = Path.IsPathRooted(split) ? split : Path.Combine(datasetRoot, split);
         if (!Directory.Exists(splitDir)) throw new DirectoryNotFoundException($"split folder not found: {splitDir}");
+        if (File.Exists(Path.Combine(splitDir, "scene_gt.json")) || File.Exists(Path.Combine(splitDir, "scene_camera.json")))
+            throw new ArgumentException($"'{splitDir}' is a scene folder (it holds scene_gt.json / scene_camera.json); give the split folder that contains the scenes (e.g. {Path.GetDirectoryName(Path.GetFullPath(splitDir))})");
         string modelsDir = options.ModelsDir ?? (Directory.Exists(Path.Combine(datasetRoot, "models_eval")) ? Path.Combine(datasetRoot, "models_eval") : Path.Combine(datasetRoot, "models"));
         var infos = LoadModelsInfo(datasetRoot, modelsDir, notes);
 
@@ -52,13 +55,25 @@ public static class BopEvaluator
             targets = [];
             foreach (var dir in Directory.GetDirectories(splitDir).OrderBy(d => d, StringComparer.Ordinal))
             {
-                if (!int.TryParse(Path.GetFileName(dir), out int sid) || !File.Exists(Path.Combine(dir, "scene_gt.json"))) continue;
+                if (!int.TryParse(Path.GetFileName(dir), out int sid)) continue;
+                if (!File.Exists(Path.Combine(dir, "scene_gt.json")))
+                    throw new FileNotFoundException($"scene {sid} has no ground truth: {Path.Combine(dir, "scene_gt.json")} is missing (every scene of the split is evaluated; remove the folder or pass a targets file)", Path.Combine(dir, "scene_gt.json"));
                 foreach (var (im, gts) in Scene(sid).Gt.OrderBy(kv => kv.Key))
                     foreach (var g in gts.GroupBy(g => g.ObjId).OrderBy(g => g.Key))
                         targets.Add(new BopTarget(sid, im, g.Key, g.Count()));
             }
         }
 
+        if (targets.Count == 0) throw new ArgumentException($"no targets to evaluate in {splitDir} (no scene folders with annotated images{(targetsPath != null ? $", and the targets file {targetsPath} is empty" : "")})");
+        foreach (var r in results)
+        {
+            if (r.R is not { Length: 9 } || r.T is not { Length: 3 }) throw new ArgumentException($"estimate (scene {r.SceneId}, image {r.ImId}, object {r.ObjId}): R must be [9] and t [3]");
+            if (!double.IsFinite(r.Score) || r.T.Any(v => !(Math.Abs(v) <= BopScene.MaxTranslationMm)))
+                throw new ArgumentException($"estimate (scene {r.SceneId}, image {r.ImId}, object {r.ObjId}): score and t must be finite (|t_i| ≤ {BopScene.MaxTranslationMm:G} mm)");
+            if (!options.CountInvalidRotationsAsFailed && Rotations.RotationMath.CheckRotation(r.R) is { } why)
+                throw new ArgumentException($"estimate (scene {r.SceneId}, image {r.ImId}, object {r.ObjId}): R is not a rotation: {why}");
+        }
+        int invalidCounted = 0;
         var byImage = results.GroupBy(r => (r.SceneId, r.ImId, r.ObjId)).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Score).ToList());
         var models = new Dictionary<int, Model>();
         Model GetModel(int objId)
@@ -70,19 +85,21 @@ public static class BopEvaluator
             if (!infos.TryGetValue(objId, out var info))
             {
                 info = ModelInfo.FromMesh(mesh);
+                if (!(info.Diameter > 0)) throw new PlyFormatException(ply, "vertices", "expected a model with a diameter > 0 (all vertices coincide)");
                 notes.Add($"object {objId}: not in models_info.json; diameter computed from the mesh ({info.Diameter:F3} mm), no symmetries");
             }
             models[objId] = m = new Model(mesh.Vertices, info, SymmetryTransforms.For(info, options.MaxSymDiscStep));
             return m;
         }
 
+        int? cameraWidth = options.ImageWidth == null ? CameraJsonWidth(datasetRoot) : null;
         var widths = new Dictionary<int, int>();
         int Width(int sceneId)
         {
             if (options.ImageWidth is int w) return w;
             if (!widths.TryGetValue(sceneId, out w))
             {
-                w = PngWidth(SceneDir(splitDir, sceneId)) ?? 640;
+                w = cameraWidth ?? PngWidth(SceneDir(splitDir, sceneId)) ?? 640;
                 widths[sceneId] = w;
             }
             return w;
@@ -104,13 +121,15 @@ public static class BopEvaluator
             if (!byImage.TryGetValue((tg.SceneId, tg.ImId, tg.ObjId), out var ests) || gtIds.Count == 0) continue;
             var model = GetModel(tg.ObjId);
             int w = Width(tg.SceneId);
-            if (options.ImageWidth == null && !widthNoted && w == 640 && PngWidth(SceneDir(splitDir, tg.SceneId)) == null)
+            if (options.ImageWidth == null && cameraWidth == null && !widthNoted && w == 640 && PngWidth(SceneDir(splitDir, tg.SceneId)) == null)
             {
                 notes.Add("image width not found (no PNG in rgb/); MSPD scaled for 640 px");
                 widthNoted = true;
             }
             double d = model.Info.Diameter, scale = 640.0 / w;
             var top = ests.Take(tg.InstCount).ToList();
+            var failed = top.Select(e => options.CountInvalidRotationsAsFailed && Rotations.RotationMath.CheckRotation(e.R) != null).ToArray();
+            invalidCounted += failed.Count(f => f);
             // errs[e][g] for the estimate of rank e and ground truth gtIds[g].
             var errs = new BopEstimateError[top.Count, gtIds.Count];
             for (int e = 0; e < top.Count; e++)
@@ -118,6 +137,14 @@ public static class BopEvaluator
                 {
                     var g = imGt[gtIds[gi]];
                     var est = top[e];
+                    if (failed[e])
+                    {
+                        // Not a rotation: a failed estimate — it takes its rank and matches nothing.
+                        errs[e, gi] = new BopEstimateError(tg.SceneId, tg.ImId, tg.ObjId, e, est.Score, gtIds[gi],
+                            double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity);
+                        errors.Add(errs[e, gi]);
+                        continue;
+                    }
                     double add = PoseErrors.Add(model.Points, g.R, g.T, est.R, est.T);
                     double adi = PoseErrors.Adi(model.Points, g.R, g.T, est.R, est.T);
                     var err = new BopEstimateError(tg.SceneId, tg.ImId, tg.ObjId, e, est.Score, gtIds[gi], add, adi,
@@ -131,6 +158,11 @@ public static class BopEvaluator
             counts.Add += Match(errs, gtIds, valid, x => x.Ad / d, options.AddThreshold);
             for (int i = 0; i < nMssd; i++) counts.Mssd[i] += Match(errs, gtIds, valid, x => x.Mssd / d, options.MssdThresholds[i]);
             for (int i = 0; i < nMspd; i++) counts.Mspd[i] += Match(errs, gtIds, valid, x => x.Mspd * scale, options.MspdThresholdsPx[i]);
+        }
+        if (options.CountInvalidRotationsAsFailed)
+        {
+            int invalidAll = results.Count(r => Rotations.RotationMath.CheckRotation(r.R) != null);
+            notes.Add($"{invalidAll} estimate(s) are not rotations (max |R·Rᵀ − I| > {Rotations.RotationMath.EstimateTolerance:G} or det ≤ 0); {invalidCounted} of them were among the evaluated top-ranked estimates and counted as failed");
         }
         int targetKeys = targets.Select(t => (t.SceneId, t.ImId, t.ObjId)).Distinct().Count();
         int ignored = byImage.Keys.Count(key => !targets.Any(t => (t.SceneId, t.ImId, t.ObjId) == key));
@@ -199,10 +231,26 @@ public static class BopEvaluator
         return Directory.Exists(six) ? six : Path.Combine(splitDir, sceneId.ToString());
     }
 
-    /// <summary>Width of the first PNG in <c>rgb/</c> (or <c>gray/</c>) of a scene, from its IHDR chunk; null when none.</summary>
+    /// <summary>The <c>width</c> of <c>camera.json</c> in the dataset root (BOP's per-dataset camera file), or null when absent.</summary>
+    internal static int? CameraJsonWidth(string datasetRoot)
+    {
+        string path = Path.Combine(datasetRoot, "camera.json");
+        if (!File.Exists(path)) return null;
+        var root = BopJson.ParseObject(path, "an object with the camera parameters (fx, fy, cx, cy, width, height)");
+        if (!root.TryGetProperty("width", out var w)) return null;
+        int width = BopJson.Int(path, "width", w);
+        if (width <= 0) throw new BopFormatException(path, "width", $"expected an image width > 0 px, found {width}");
+        return width;
+    }
+
+    /// <summary>
+    /// Width of the first PNG in <c>rgb/</c> (or <c>gray/</c>) of a scene, from its IHDR chunk after checking
+    /// the signature, the chunk length, the chunk's CRC and the sizes; null when the scene has no PNG.
+    /// </summary>
+    /// <exception cref="BopFormatException">The header is corrupt (then pass the image width explicitly).</exception>
     internal static int? PngWidth(string sceneDir)
     {
-        Span<byte> head = stackalloc byte[24];
+        Span<byte> head = stackalloc byte[33];
         foreach (var sub in new[] { "rgb", "gray" })
         {
             string dir = Path.Combine(sceneDir, sub);
@@ -210,9 +258,29 @@ public static class BopEvaluator
             var png = Directory.EnumerateFiles(dir, "*.png").OrderBy(f => f, StringComparer.Ordinal).FirstOrDefault();
             if (png == null) continue;
             using var fs = File.OpenRead(png);
-            if (fs.Read(head) == 24 && head[0] == 0x89 && head[1] == (byte)'P' && head[12] == (byte)'I' && head[13] == (byte)'H')
-                return BinaryPrimitives.ReadInt32BigEndian(head[16..]);
+            int n = fs.ReadAtLeast(head, 33, throwOnEndOfStream: false);
+            ReadOnlySpan<byte> sig = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a];
+            string fix = "; cannot take the MSPD image width from it (pass the width explicitly, or add camera.json to the dataset root)";
+            if (n < 33 || !head[..8].SequenceEqual(sig)) throw new BopFormatException(png, "PNG signature", "expected a PNG file" + fix);
+            if (BinaryPrimitives.ReadUInt32BigEndian(head[8..]) != 13 || !head.Slice(12, 4).SequenceEqual("IHDR"u8))
+                throw new BopFormatException(png, "IHDR", "expected a 13-byte IHDR chunk first" + fix);
+            if (Crc32(head.Slice(12, 17)) != BinaryPrimitives.ReadUInt32BigEndian(head[29..]))
+                throw new BopFormatException(png, "IHDR", "CRC mismatch: the header is corrupt" + fix);
+            int w = BinaryPrimitives.ReadInt32BigEndian(head[16..]), h = BinaryPrimitives.ReadInt32BigEndian(head[20..]);
+            if (w <= 0 || h <= 0) throw new BopFormatException(png, "IHDR", $"expected width and height > 0, found {w}×{h}" + fix);
+            return w;
         }
         return null;
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint c = 0xffffffffu;
+        foreach (byte b in data)
+        {
+            c ^= b;
+            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+        }
+        return c ^ 0xffffffffu;
     }
 }

@@ -32,11 +32,19 @@ public static class BopResultsCsv
         File.WriteAllText(path, sb.ToString());
     }
 
-    /// <summary>Reads a results CSV; the header is optional; blank lines are skipped.</summary>
-    /// <exception cref="BopFormatException">A line does not have 7 fields or a number does not parse.</exception>
-    public static List<BopResult> Read(string path)
+    /// <summary>
+    /// Reads a results CSV; the header is optional; blank lines are skipped. Every number must be finite,
+    /// |t_i| ≤ <see cref="BopScene.MaxTranslationMm"/>, and R a proper rotation (every entry finite,
+    /// max |R·Rᵀ − I| ≤ <see cref="Rotations.RotationMath.EstimateTolerance"/>, det R &gt; 0) — unless
+    /// <paramref name="keepInvalidRotations"/> is set, in which case such rows are kept for the evaluator to
+    /// count as failed estimates (<see cref="BopEvaluationOptions.CountInvalidRotationsAsFailed"/>).
+    /// </summary>
+    /// <exception cref="BopFormatException">A line does not have 7 fields, a number does not parse or is out of range, or R is not a rotation.</exception>
+    public static List<BopResult> Read(string path, bool keepInvalidRotations = false)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new BopFormatException(path, "(path)", "expected a results CSV file, found a folder");
+        if (!File.Exists(path)) throw new FileNotFoundException($"results file not found: {path}", path);
         var list = new List<BopResult>();
         int lineNo = 0;
         foreach (var raw in File.ReadLines(path))
@@ -47,9 +55,16 @@ public static class BopResultsCsv
             if (lineNo == 1 && line.StartsWith("scene_id", StringComparison.Ordinal)) continue;
             var f = line.Split(',');
             if (f.Length != 7) throw new BopFormatException(path, $"line {lineNo}", $"expected 7 comma-separated fields (scene_id,im_id,obj_id,score,R,t,time), found {f.Length}");
+            var r = Nums(path, lineNo, "R", f[4], 9);
+            var t = Nums(path, lineNo, "t", f[5], 3);
+            foreach (double v in t)
+                if (!(Math.Abs(v) <= BopScene.MaxTranslationMm))
+                    throw new BopFormatException(path, $"line {lineNo}, t", string.Create(CultureInfo.InvariantCulture, $"expected |t_i| ≤ {BopScene.MaxTranslationMm:G} mm, found {v:G}"));
+            if (!keepInvalidRotations && Rotations.RotationMath.CheckRotation(r) is { } why)
+                throw new BopFormatException(path, $"line {lineNo}, R", $"expected a rotation matrix: {why} (to count such estimates as failed instead, evaluate with posekd eval-bop --invalid-rotations-as-failed)");
             list.Add(new BopResult(
                 Int(path, lineNo, "scene_id", f[0]), Int(path, lineNo, "im_id", f[1]), Int(path, lineNo, "obj_id", f[2]),
-                Num(path, lineNo, "score", f[3]), Nums(path, lineNo, "R", f[4], 9), Nums(path, lineNo, "t", f[5], 3), Num(path, lineNo, "time", f[6])));
+                Num(path, lineNo, "score", f[3]), r, t, Num(path, lineNo, "time", f[6])));
         }
         return list;
     }
@@ -58,9 +73,13 @@ public static class BopResultsCsv
         int.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
             : throw new BopFormatException(path, $"line {line}, {field}", $"expected an integer, found '{s}'");
 
-    private static double Num(string path, int line, string field, string s) =>
-        double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
-            : throw new BopFormatException(path, $"line {line}, {field}", $"expected a number, found '{s}'");
+    private static double Num(string path, int line, string field, string s)
+    {
+        if (!double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+            throw new BopFormatException(path, $"line {line}, {field}", $"expected a number, found '{s}'");
+        if (!double.IsFinite(v)) throw new BopFormatException(path, $"line {line}, {field}", $"expected a finite number, found '{s.Trim()}'");
+        return v;
+    }
 
     private static double[] Nums(string path, int line, string field, string s, int count)
     {

@@ -305,6 +305,177 @@ internal static class SmallMatrix
         }
     }
 
+    /// <summary>
+    /// OpenCV's one-sided Jacobi SVD (<c>JacobiSVDImpl_</c>, double, eps = 10·DBL_EPSILON) in full: the
+    /// <paramref name="n"/> rows of <paramref name="at"/> (each of length <paramref name="m"/>) are rotated until
+    /// orthogonal, their norms become <paramref name="w"/> (sorted descending, rows and <paramref name="vt"/> rows
+    /// swapped alike), <paramref name="vt"/> [n, n] accumulates the rotations, and each row is normalised — a row
+    /// whose norm is ≤ DBL_MIN is replaced, as OpenCV does, by a ±1/m vector drawn from <c>cv::RNG(0x12345678)</c>
+    /// and orthogonalised against the previous rows. With A = atᵀ [m, n]: A·vtᵀ = [w_i · row_i]. Reproducing the
+    /// procedure exactly matters where the answer is not unique (degenerate null spaces of EPnP's MᵀM).
+    /// </summary>
+    public static void JacobiSvdOpenCvFull(Span<double> at, Span<double> w, Span<double> vt, int n, int m)
+    {
+        const double eps = 2.220446049250313e-16 * 10, minval = 2.2250738585072014e-308;
+        int maxIter = Math.Max(m, 30);
+        for (int i = 0; i < n; i++)
+        {
+            double sd = 0;
+            for (int k = 0; k < m; k++) { double t = at[i * m + k]; sd += t * t; }
+            w[i] = sd;
+            for (int k = 0; k < n; k++) vt[i * n + k] = 0;
+            vt[i * n + i] = 1;
+        }
+        for (int iter = 0; iter < maxIter; iter++)
+        {
+            bool changed = false;
+            for (int i = 0; i < n - 1; i++)
+                for (int j = i + 1; j < n; j++)
+                {
+                    double a = w[i], b = w[j], p = 0;
+                    for (int k = 0; k < m; k++) p += at[i * m + k] * at[j * m + k];
+                    if (Math.Abs(p) <= eps * Math.Sqrt(a * b)) continue;
+                    p *= 2;
+                    double beta = a - b, gamma = Hypot(p, beta), c, s;
+                    if (beta < 0)
+                    {
+                        double delta = (gamma - beta) * 0.5;
+                        s = Math.Sqrt(delta / gamma);
+                        c = p / (gamma * s * 2);
+                    }
+                    else
+                    {
+                        c = Math.Sqrt((gamma + beta) / (gamma * 2));
+                        s = p / (gamma * c * 2);
+                    }
+                    a = 0; b = 0;
+                    for (int k = 0; k < m; k++)
+                    {
+                        double t0 = c * at[i * m + k] + s * at[j * m + k];
+                        double t1 = -s * at[i * m + k] + c * at[j * m + k];
+                        at[i * m + k] = t0; at[j * m + k] = t1;
+                        a += t0 * t0; b += t1 * t1;
+                    }
+                    w[i] = a; w[j] = b;
+                    changed = true;
+                    for (int k = 0; k < n; k++)
+                    {
+                        double t0 = c * vt[i * n + k] + s * vt[j * n + k];
+                        double t1 = -s * vt[i * n + k] + c * vt[j * n + k];
+                        vt[i * n + k] = t0; vt[j * n + k] = t1;
+                    }
+                }
+            if (!changed) break;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            double sd = 0;
+            for (int k = 0; k < m; k++) { double t = at[i * m + k]; sd += t * t; }
+            w[i] = Math.Sqrt(sd);
+        }
+        for (int i = 0; i < n - 1; i++)
+        {
+            int j = i;
+            for (int k = i + 1; k < n; k++) if (w[j] < w[k]) j = k;
+            if (i != j)
+            {
+                (w[i], w[j]) = (w[j], w[i]);
+                for (int k = 0; k < m; k++) (at[i * m + k], at[j * m + k]) = (at[j * m + k], at[i * m + k]);
+                for (int k = 0; k < n; k++) (vt[i * n + k], vt[j * n + k]) = (vt[j * n + k], vt[i * n + k]);
+            }
+        }
+        var rng = new Pnp.OpenCvRng(0x12345678);
+        for (int i = 0; i < n; i++)
+        {
+            double sd = w[i];
+            for (int ii = 0; ii < 100 && sd <= minval; ii++)
+            {
+                double val0 = 1.0 / m;
+                for (int k = 0; k < m; k++) at[i * m + k] = (rng.Next() & 256) != 0 ? val0 : -val0;
+                for (int it = 0; it < 2; it++)
+                    for (int j = 0; j < i; j++)
+                    {
+                        sd = 0;
+                        for (int k = 0; k < m; k++) sd += at[i * m + k] * at[j * m + k];
+                        double asum = 0;
+                        for (int k = 0; k < m; k++)
+                        {
+                            double t = at[i * m + k] - sd * at[j * m + k];
+                            at[i * m + k] = t;
+                            asum += Math.Abs(t);
+                        }
+                        asum = asum > eps * 100 ? 1 / asum : 0;
+                        for (int k = 0; k < m; k++) at[i * m + k] *= asum;
+                    }
+                sd = 0;
+                for (int k = 0; k < m; k++) { double t = at[i * m + k]; sd += t * t; }
+                sd = Math.Sqrt(sd);
+            }
+            double sc = sd > minval ? 1 / sd : 0;
+            for (int k = 0; k < m; k++) at[i * m + k] *= sc;
+        }
+    }
+
+    /// <summary>
+    /// Pseudo-inverse [n, n] of a square A [n, n] as OpenCV's <c>invert(..., DECOMP_SVD)</c> computes it:
+    /// inv[r][c] = Σ_i vt[i][r]·(u_i[c]·(1/w_i)) over w_i &gt; 2·DBL_EPSILON·Σw, i ascending.
+    /// </summary>
+    public static void PseudoInverseSvd(ReadOnlySpan<double> a, Span<double> inv, int n)
+    {
+        Span<double> at = stackalloc double[n * n];
+        Span<double> w = stackalloc double[n];
+        Span<double> vt = stackalloc double[n * n];
+        Span<double> buf = stackalloc double[n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) at[j * n + i] = a[i * n + j];
+        JacobiSvdOpenCvFull(at, w, vt, n, n);
+        double threshold = 0;
+        for (int i = 0; i < n; i++) threshold += w[i];
+        threshold *= 2 * 2.220446049250313e-16;
+        inv[..(n * n)].Clear();
+        for (int i = 0; i < n; i++)
+        {
+            if (Math.Abs(w[i]) <= threshold) continue;
+            double wi = 1 / w[i];
+            for (int c = 0; c < n; c++) buf[c] = at[i * n + c] * wi;
+            for (int r = 0; r < n; r++)
+            {
+                double s = vt[i * n + r];
+                for (int c = 0; c < n; c++) inv[r * n + c] = inv[r * n + c] + s * buf[c];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Minimum-norm least-squares solution x [n] of A x ≈ b, A [m, n] row-major, as OpenCV's
+    /// <c>solve(..., DECOMP_SVD)</c>: singular values ≤ 2·DBL_EPSILON·Σw are dropped. A and b are read only.
+    /// Returns false when the result is not finite.
+    /// </summary>
+    public static bool SolveSvd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> x, int m, int n)
+    {
+        Span<double> at = stackalloc double[n * m];
+        Span<double> w = stackalloc double[n];
+        Span<double> vt = stackalloc double[n * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) at[j * m + i] = a[i * n + j];
+        JacobiSvdOpenCvFull(at, w, vt, n, m);
+        double threshold = 0;
+        for (int i = 0; i < n; i++) threshold += w[i];
+        threshold *= 2 * 2.220446049250313e-16;
+        x[..n].Clear();
+        for (int i = 0; i < n; i++)
+        {
+            if (Math.Abs(w[i]) <= threshold) continue;
+            double wi = 1 / w[i];
+            double ub = 0;
+            for (int k = 0; k < m; k++) ub += at[i * m + k] * b[k];
+            ub *= wi;
+            for (int j = 0; j < n; j++) x[j] += ub * vt[i * n + j];
+        }
+        foreach (double v in x[..n]) if (!double.IsFinite(v)) return false;
+        return true;
+    }
+
     private static double Hypot(double a, double b)
     {
         a = Math.Abs(a); b = Math.Abs(b);

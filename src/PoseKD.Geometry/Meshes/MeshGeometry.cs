@@ -1,6 +1,6 @@
 namespace PoseKD.Geometry.Meshes;
 
-/// <summary>Diameter, axis-aligned box and the 8 box corners (the keypoints of DESIGN §1.1) of a point set.</summary>
+/// <summary>Diameter, axis-aligned box and the 8 box corners (the keypoints, docs/method.md §1 "Data") of a point set.</summary>
 public static class MeshGeometry
 {
     /// <summary>Axis-aligned bounding box of <paramref name="vertices"/> [n, 3]: (min, max), each [3].</summary>
@@ -14,6 +14,7 @@ public static class MeshGeometry
             for (int k = 0; k < 3; k++)
             {
                 double v = vertices[i + k];
+                if (!double.IsFinite(v)) throw new ArgumentException($"vertex {i / 3} has a non-finite coordinate {v}", nameof(vertices));
                 if (v < min[k]) min[k] = v;
                 if (v > max[k]) max[k] = v;
             }

@@ -7,42 +7,54 @@ namespace PoseKD.Geometry.Meshes;
 /// <summary>Reads and writes BOP's <c>models_info.json</c> (object id → <see cref="ModelInfo"/>).</summary>
 public static class ModelsInfo
 {
-    /// <summary>Reads <c>models_info.json</c>; keys are object ids.</summary>
-    /// <exception cref="BopFormatException">Malformed JSON or a field of the wrong shape.</exception>
+    /// <summary>
+    /// Reads <c>models_info.json</c>; keys are object ids. The diameter must be a finite number &gt; 0 (a zero
+    /// or negative diameter would make every pose pass or fail the d-relative thresholds), the box finite
+    /// with sizes ≥ 0, symmetries finite; keys may not repeat.
+    /// </summary>
+    /// <exception cref="BopFormatException">Malformed JSON or a field of the wrong shape or value.</exception>
     public static SortedDictionary<int, ModelInfo> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        JsonNode? root;
-        try { root = JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new BopFormatException(path, "(document)", $"invalid JSON: {e.Message}", e); }
-        if (root is not JsonObject obj) throw new BopFormatException(path, "(document)", "expected a JSON object keyed by object id");
+        var obj = Bop.BopJson.ParseObject(path, "a JSON object keyed by object id");
         var result = new SortedDictionary<int, ModelInfo>();
-        foreach (var (key, node) in obj)
+        var seen = new Dictionary<int, string>();
+        foreach (var p in obj.EnumerateObject())
         {
+            string key = p.Name;
             if (!int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id))
                 throw new BopFormatException(path, key, "expected an integer object id as key");
-            if (node is not JsonObject m) throw new BopFormatException(path, key, "expected an object");
-            var info = new ModelInfo { Diameter = Num(path, m, key, "diameter") };
-            if (m.ContainsKey("min_x"))
+            if (seen.TryGetValue(id, out var other)) throw new BopFormatException(path, key, $"object {id} appears twice, as '{other}' and as '{key}'");
+            seen[id] = key;
+            var m = p.Value;
+            if (m.ValueKind != JsonValueKind.Object) throw new BopFormatException(path, key, $"expected an object, found {Bop.BopJson.Show(m)}");
+            double diameter = Num(path, m, key, "diameter");
+            if (!(diameter > 0)) throw new BopFormatException(path, $"{key}.diameter", $"expected a diameter > 0 mm, found {diameter.ToString("R", CultureInfo.InvariantCulture)}");
+            var info = new ModelInfo { Diameter = diameter };
+            if (m.TryGetProperty("min_x", out _))
             {
                 info.Min = [Num(path, m, key, "min_x"), Num(path, m, key, "min_y"), Num(path, m, key, "min_z")];
                 info.Size = [Num(path, m, key, "size_x"), Num(path, m, key, "size_y"), Num(path, m, key, "size_z")];
+                for (int a = 0; a < 3; a++)
+                    if (info.Size[a] < 0) throw new BopFormatException(path, $"{key}.size_{"xyz"[a]}", $"expected a size ≥ 0, found {info.Size[a].ToString("R", CultureInfo.InvariantCulture)}");
             }
-            if (m["symmetries_discrete"] is { } sd)
+            if (m.TryGetProperty("symmetries_discrete", out var sd) && sd.ValueKind != JsonValueKind.Null)
             {
-                if (sd is not JsonArray arr) throw new BopFormatException(path, $"{key}.symmetries_discrete", "expected an array of 16-number arrays");
-                for (int i = 0; i < arr.Count; i++)
-                    info.SymmetriesDiscrete.Add(NumArray(path, arr[i], $"{key}.symmetries_discrete[{i}]", 16));
+                if (sd.ValueKind != JsonValueKind.Array) throw new BopFormatException(path, $"{key}.symmetries_discrete", "expected an array of 16-number arrays");
+                int i = 0;
+                foreach (var s in sd.EnumerateArray()) info.SymmetriesDiscrete.Add(Bop.BopJson.Numbers(path, $"{key}.symmetries_discrete[{i++}]", s, 16));
             }
-            if (m["symmetries_continuous"] is { } sc)
+            if (m.TryGetProperty("symmetries_continuous", out var sc) && sc.ValueKind != JsonValueKind.Null)
             {
-                if (sc is not JsonArray arr) throw new BopFormatException(path, $"{key}.symmetries_continuous", "expected an array of {axis, offset} objects");
-                for (int i = 0; i < arr.Count; i++)
+                if (sc.ValueKind != JsonValueKind.Array) throw new BopFormatException(path, $"{key}.symmetries_continuous", "expected an array of {axis, offset} objects");
+                int i = 0;
+                foreach (var s in sc.EnumerateArray())
                 {
-                    string f = $"{key}.symmetries_continuous[{i}]";
-                    if (arr[i] is not JsonObject s) throw new BopFormatException(path, f, "expected an object with 'axis' and 'offset'");
-                    info.SymmetriesContinuous.Add(new ContinuousSymmetry(
-                        NumArray(path, s["axis"], f + ".axis", 3), NumArray(path, s["offset"], f + ".offset", 3)));
+                    string f = $"{key}.symmetries_continuous[{i++}]";
+                    if (s.ValueKind != JsonValueKind.Object) throw new BopFormatException(path, f, "expected an object with 'axis' and 'offset'");
+                    var axis = Bop.BopJson.Numbers(path, f, s, "axis", 3);
+                    if (axis[0] == 0 && axis[1] == 0 && axis[2] == 0) throw new BopFormatException(path, f + ".axis", "expected a non-zero axis");
+                    info.SymmetriesContinuous.Add(new ContinuousSymmetry(axis, Bop.BopJson.Numbers(path, f, s, "offset", 3)));
                 }
             }
             result[id] = info;
@@ -77,23 +89,9 @@ public static class ModelsInfo
         File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    private static double Num(string path, JsonObject m, string key, string field)
+    private static double Num(string path, JsonElement m, string key, string field)
     {
-        var node = m[field];
-        if (node is JsonValue v && v.TryGetValue(out double d)) return d;
-        throw new BopFormatException(path, $"{key}.{field}", node == null ? "missing; expected a number" : $"expected a number, found {node.ToJsonString()}");
-    }
-
-    internal static double[] NumArray(string path, JsonNode? node, string field, int expected)
-    {
-        if (node is not JsonArray a || a.Count != expected)
-            throw new BopFormatException(path, field, $"expected an array of {expected} numbers, found {(node == null ? "nothing" : node.ToJsonString())}");
-        var r = new double[expected];
-        for (int i = 0; i < expected; i++)
-        {
-            if (a[i] is JsonValue v && v.TryGetValue(out double d)) r[i] = d;
-            else throw new BopFormatException(path, $"{field}[{i}]", $"expected a number, found {a[i]?.ToJsonString() ?? "null"}");
-        }
-        return r;
+        if (!m.TryGetProperty(field, out var node)) throw new BopFormatException(path, $"{key}.{field}", "missing; expected a number");
+        return Bop.BopJson.Finite(path, $"{key}.{field}", node);
     }
 }

@@ -8,7 +8,9 @@ namespace PoseKD.Geometry.Meshes;
 /// Reads PLY meshes (ascii, binary_little_endian, binary_big_endian). Recognised vertex properties:
 /// x, y, z; nx, ny, nz; red, green, blue, alpha (uchar, or float in [0,1]); face lists named
 /// <c>vertex_indices</c> or <c>vertex_index</c> with any count and index types (polygons are
-/// fan-triangulated). Every other property and element is skipped by its size.
+/// fan-triangulated). Every other property and element is skipped by its size. A file without vertices,
+/// or with a non-finite coordinate or normal (NaN, ±∞, or an ascii number beyond the double range), is an error
+/// naming the file, the vertex and the property.
 /// </summary>
 public static class PlyReader
 {
@@ -86,6 +88,7 @@ public static class PlyReader
         foreach (var c in new[] { "x", "y", "z" })
             if (vertexEl.Properties.Find(p => p.Name == c && !p.IsList) == null)
                 throw new PlyFormatException(sourceName, "element 'vertex'", $"missing property '{c}'");
+        if (vertexEl.Count == 0) throw new PlyFormatException(sourceName, "element 'vertex'", "expected at least one vertex, found 0");
         if (vertexEl.Count > int.MaxValue / 3) throw new PlyFormatException(sourceName, "element 'vertex'", $"too many vertices ({vertexEl.Count})");
 
         var reader = format == "ascii"
@@ -113,6 +116,8 @@ public static class PlyReader
                     {
                         if (p.IsList) { SkipList(reader, p, el.Name, i); continue; }
                         double v = reader.Next(p.Type, el.Name, p.Name, i);
+                        if (!double.IsFinite(v) && p.Name is "x" or "y" or "z" or "nx" or "ny" or "nz")
+                            throw new PlyFormatException(sourceName, $"element 'vertex' {i}", $"property '{p.Name}': expected a finite number, found {v}");
                         switch (p.Name)
                         {
                             case "x": vertices[3 * i] = v; break;

@@ -128,8 +128,12 @@ public static class PoseErrors
         return Math.Sqrt(best);
     }
 
-    /// <summary>Rotation error in degrees (bop_toolkit <c>re</c>).</summary>
-    public static double RotationErrorDeg(ReadOnlySpan<double> rGt, ReadOnlySpan<double> rEst) => Rotations.RotationMath.AngleDeg(rEst, rGt);
+    /// <summary>
+    /// Rotation error in degrees, bop_toolkit's <c>re</c>: arccos((tr(R_e·R_g⁻¹) − 1)/2) (see
+    /// <see cref="Rotations.RotationMath.BopAngleDeg"/>; the inverse matters for annotations that are not
+    /// exactly orthonormal).
+    /// </summary>
+    public static double RotationErrorDeg(ReadOnlySpan<double> rGt, ReadOnlySpan<double> rEst) => Rotations.RotationMath.BopAngleDeg(rEst, rGt);
 
     /// <summary>Translation error ‖t_e − t_g‖ (bop_toolkit <c>te</c>).</summary>
     public static double TranslationError(ReadOnlySpan<double> tGt, ReadOnlySpan<double> tEst)

@@ -1,6 +1,6 @@
 namespace PoseKD.Geometry.Metrics;
 
-/// <summary>Settings of <see cref="PoseEvaluator"/>; the defaults are the reference's (DESIGN §1.7).</summary>
+/// <summary>Settings of <see cref="PoseEvaluator"/>; the defaults are the reference's (docs/method.md §7).</summary>
 public sealed record PoseEvaluationOptions
 {
     /// <summary>ADI/ADD thresholds as fractions of the diameter.</summary>

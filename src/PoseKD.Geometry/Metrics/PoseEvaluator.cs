@@ -1,7 +1,7 @@
 namespace PoseKD.Geometry.Metrics;
 
 /// <summary>
-/// The reference's evaluation (<c>evaluate_pose_predictions</c>, DESIGN §1.7): for every ground-truth
+/// The reference's evaluation (<c>evaluate_pose_predictions</c>, docs/method.md §7): for every ground-truth
 /// instance, the best prediction of its class (or none) gives a 3D error — ADD (Hinterstoisser et al.,
 /// ACCV 2012), or the closest-point ADI/ADD-S for symmetric classes — and the mean reprojection error of
 /// the same point pairs; a missing prediction counts as 1·d and 50 px. Accuracies at

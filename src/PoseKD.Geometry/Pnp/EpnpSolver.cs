@@ -3,11 +3,16 @@ using PoseKD.Geometry.LinearAlgebra;
 namespace PoseKD.Geometry.Pnp;
 
 /// <summary>
-/// EPnP (Lepetit, Moreno-Noguer, Fua, IJCV 2009) with reusable buffers, following OpenCV's
-/// <c>epnp.cpp</c>: 4 control points from the centroid and the principal axes, barycentric
-/// coordinates α, the 12×12 matrix MᵀM, its 4 smallest eigenvectors, the three β approximations
-/// (N = 1, 2, 3) each refined by 5 Gauss-Newton steps, and the solution with the smallest mean
-/// reprojection error. Camera rotation from each solution by Horn's absolute orientation.
+/// EPnP (Lepetit, Moreno-Noguer, Fua, IJCV 2009) with reusable buffers, following OpenCV 4.x's
+/// <c>solvePnP(SOLVEPNP_EPNP)</c> step by step so that minimal (4, 5 points) and planar sets, whose MᵀM
+/// has a degenerate null space, give OpenCV's answer: pixels normalised and re-scaled as
+/// <c>undistortPoints</c> + <c>epnp::init_points</c> do (optionally stored as float, as in RANSAC's kernel);
+/// 4 control points from the centroid and the principal axes; barycentric coordinates α through the
+/// SVD pseudo-inverse; MᵀM summed row by row and decomposed by OpenCV's one-sided Jacobi SVD (same
+/// rotations, same ±1/m fill of exactly-zero singular vectors); the three β approximations by
+/// minimum-norm SVD solves, each refined by 5 Gauss-Newton steps with OpenCV's Householder QR; rotation
+/// R = U·Vᵀ from the SVD of Σ (p_c − p̄_c)(p_w − p̄_w)ᵀ with the last row negated when det R &lt; 0;
+/// the approximation with the smallest mean reprojection error wins (ties to the first).
 /// </summary>
 internal sealed class EpnpSolver
 {
@@ -17,12 +22,13 @@ internal sealed class EpnpSolver
     private readonly double[] _ccs = new double[12];
     private readonly double[] _mtm = new double[144];
     private readonly double[] _eigVal = new double[12];
-    private readonly double[] _eigVec = new double[144];
+    private readonly double[] _ut = new double[144];
+    private double[] _us = new double[2 * 16];
     private readonly double[] _l6x10 = new double[60];
     private readonly double[] _rho = new double[6];
     private double _fu, _fv, _uc, _vc;
 
-    /// <summary>Failure reason of the last <see cref="Compute"/> that returned false.</summary>
+    /// <summary>Failure reason of the last Compute that returned false.</summary>
     public string Reason { get; private set; } = "";
 
     /// <summary>
@@ -30,33 +36,49 @@ internal sealed class EpnpSolver
     /// and pixels <paramref name="uv"/> [n, 2]; returns false (with <see cref="Reason"/>) on degenerate input.
     /// </summary>
     public bool Compute(ReadOnlySpan<double> pw, ReadOnlySpan<double> uv, int n, ReadOnlySpan<double> k, Span<double> r, Span<double> t, out double repError)
+        => Compute(pw, uv, n, k, r, t, out repError, normalizedAsFloat: false);
+
+    /// <summary>
+    /// As <see cref="Compute(ReadOnlySpan{double}, ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double}, Span{double}, out double)"/>;
+    /// with <paramref name="normalizedAsFloat"/> the normalised image coordinates are rounded to float, as in
+    /// OpenCV's RANSAC kernel (which hands float points to <c>undistortPoints</c>).
+    /// </summary>
+    public bool Compute(ReadOnlySpan<double> pw, ReadOnlySpan<double> uv, int n, ReadOnlySpan<double> k, Span<double> r, Span<double> t, out double repError, bool normalizedAsFloat)
     {
         repError = double.NaN;
         if (n < 4) { Reason = $"EPnP needs at least 4 points, got {n}"; return false; }
         _fu = k[0]; _fv = k[4]; _uc = k[2]; _vc = k[5];
-        if (_alphas.Length < 4 * n) { _alphas = new double[4 * n]; _pcs = new double[3 * n]; }
+        if (_alphas.Length < 4 * n) { _alphas = new double[4 * n]; _pcs = new double[3 * n]; _us = new double[2 * n]; }
+        double ifx = 1.0 / _fu, ify = 1.0 / _fv;
+        for (int i = 0; i < n; i++)
+        {
+            double x = (uv[2 * i] - _uc) * ifx, y = (uv[2 * i + 1] - _vc) * ify;
+            if (normalizedAsFloat) { x = (float)x; y = (float)y; }
+            _us[2 * i] = x * _fu + _uc;
+            _us[2 * i + 1] = y * _fv + _vc;
+        }
         if (!ChooseControlPoints(pw, n)) return false;
         if (!ComputeBarycentric(pw, n)) return false;
-        FillMtM(uv, n);
-        Span<double> a = stackalloc double[144];
-        _mtm.CopyTo(a);
-        for (int i = 0; i < 144; i++) if (!double.IsFinite(a[i])) { Reason = "image points are not finite"; return false; }
-        // Eigenvectors of MᵀM, smallest eigenvalue first (tridiagonal QL: ~10× faster than Jacobi here).
-        if (!SmallMatrix.SymmetricEigenQl(a, _eigVal, _eigVec, 12)) { Reason = "eigen decomposition of MᵀM failed"; return false; }
+        FillMtM(n);
+        for (int i = 0; i < 144; i++) if (!double.IsFinite(_mtm[i])) { Reason = "image points are not finite"; return false; }
+        // OpenCV: cvSVD(MᵀM, D, Uᵀ) — rows of Uᵀ; the null-space basis is the last 4 rows.
+        _mtm.CopyTo(_ut, 0);
+        Span<double> vt = stackalloc double[144];
+        SmallMatrix.JacobiSvdOpenCvFull(_ut, _eigVal, vt, 12, 12);
         ComputeL6x10();
         ComputeRho();
 
         Span<double> betas = stackalloc double[4];
         Span<double> rTmp = stackalloc double[9];
         Span<double> tTmp = stackalloc double[3];
-        double best = double.PositiveInfinity;
+        double best = double.NaN;
         for (int approx = 1; approx <= 3; approx++)
         {
-            bool ok = approx switch { 1 => BetasApprox1(betas), 2 => BetasApprox2(betas), _ => BetasApprox3(betas) };
-            if (!ok) continue;
+            switch (approx) { case 1: BetasApprox1(betas); break; case 2: BetasApprox2(betas); break; default: BetasApprox3(betas); break; }
             GaussNewton(betas);
-            double err = ComputeRAndT(pw, uv, n, betas, rTmp, tTmp);
-            if (err < best)
+            double err = ComputeRAndT(pw, n, betas, rTmp, tTmp);
+            // OpenCV: N = 1; if (e2 < e1) N = 2; if (e3 < e_N) N = 3 — here a NaN first error yields to a finite one.
+            if (approx == 1 || err < best || (double.IsNaN(best) && double.IsFinite(err)))
             {
                 best = err;
                 rTmp.CopyTo(r);
@@ -64,6 +86,8 @@ internal sealed class EpnpSolver
             }
         }
         if (!double.IsFinite(best)) { Reason = "EPnP found no finite solution"; return false; }
+        for (int i = 0; i < 9; i++) if (!double.IsFinite(r[i])) { Reason = "EPnP found no finite solution"; return false; }
+        for (int i = 0; i < 3; i++) if (!double.IsFinite(t[i])) { Reason = "EPnP found no finite solution"; return false; }
         repError = best;
         return true;
     }
@@ -85,8 +109,9 @@ internal sealed class EpnpSolver
         cov[3] = cov[1]; cov[6] = cov[2]; cov[7] = cov[5];
         for (int i = 0; i < 9; i++) if (!double.IsFinite(cov[i])) { Reason = "object points are not finite"; return false; }
         Span<double> w = stackalloc double[3];
+        Span<double> vt = stackalloc double[9];
         // OpenCV's Jacobi SVD: rows of cov become the principal axes, descending spread.
-        SmallMatrix.JacobiSvdOpenCv(cov, w, 3);
+        SmallMatrix.JacobiSvdOpenCvFull(cov, w, vt, 3, 3);
         if (!(w[0] > 0) || w[1] <= 1e-12 * w[0]) { Reason = "object points are collinear or coincident"; return false; }
         for (int i = 1; i <= 3; i++)
         {
@@ -98,35 +123,34 @@ internal sealed class EpnpSolver
 
     private bool ComputeBarycentric(ReadOnlySpan<double> pw, int n)
     {
-        // CC columns are the control point offsets (orthogonal); pseudo-inverse per column.
-        Span<double> ccInv = stackalloc double[9];
-        for (int j = 0; j < 3; j++)
-        {
-            double dx = _cws[3 * (j + 1)] - _cws[0], dy = _cws[3 * (j + 1) + 1] - _cws[1], dz = _cws[3 * (j + 1) + 2] - _cws[2];
-            double n2 = dx * dx + dy * dy + dz * dz;
-            double s = n2 > 1e-24 * (1 + _cws[0] * _cws[0] + _cws[1] * _cws[1] + _cws[2] * _cws[2]) ? 1 / n2 : 0;
-            ccInv[3 * j] = dx * s; ccInv[3 * j + 1] = dy * s; ccInv[3 * j + 2] = dz * s;
-        }
+        // CC[i][j−1] = cws[j][i] − cws[0][i]; OpenCV inverts it with cvInvert(CV_SVD) (pseudo-inverse).
+        Span<double> cc = stackalloc double[9];
+        for (int i = 0; i < 3; i++)
+            for (int j = 1; j < 4; j++) cc[3 * i + j - 1] = _cws[3 * j + i] - _cws[i];
+        Span<double> ci = stackalloc double[9];
+        SmallMatrix.PseudoInverseSvd(cc, ci, 3);
+        foreach (double v in ci) if (!double.IsFinite(v)) { Reason = "object points are degenerate"; return false; }
         for (int i = 0; i < n; i++)
         {
             double x = pw[3 * i] - _cws[0], y = pw[3 * i + 1] - _cws[1], z = pw[3 * i + 2] - _cws[2];
-            double a1 = ccInv[0] * x + ccInv[1] * y + ccInv[2] * z;
-            double a2 = ccInv[3] * x + ccInv[4] * y + ccInv[5] * z;
-            double a3 = ccInv[6] * x + ccInv[7] * y + ccInv[8] * z;
+            double a1 = ci[0] * x + ci[1] * y + ci[2] * z;
+            double a2 = ci[3] * x + ci[4] * y + ci[5] * z;
+            double a3 = ci[6] * x + ci[7] * y + ci[8] * z;
             _alphas[4 * i] = 1 - a1 - a2 - a3;
             _alphas[4 * i + 1] = a1; _alphas[4 * i + 2] = a2; _alphas[4 * i + 3] = a3;
         }
         return true;
     }
 
-    private void FillMtM(ReadOnlySpan<double> uv, int n)
+    private void FillMtM(int n)
     {
+        // cvMulTransposed: MᵀM[p][q] = Σ_rows M[row][p]·M[row][q], rows in order (2 per point).
         Array.Clear(_mtm);
         Span<double> r1 = stackalloc double[12];
         Span<double> r2 = stackalloc double[12];
         for (int i = 0; i < n; i++)
         {
-            double du = _uc - uv[2 * i], dv = _vc - uv[2 * i + 1];
+            double du = _uc - _us[2 * i], dv = _vc - _us[2 * i + 1];
             for (int j = 0; j < 4; j++)
             {
                 double a = _alphas[4 * i + j];
@@ -135,8 +159,13 @@ internal sealed class EpnpSolver
             }
             for (int p = 0; p < 12; p++)
             {
-                double x1 = r1[p], x2 = r2[p];
-                for (int q = p; q < 12; q++) _mtm[12 * p + q] += x1 * r1[q] + x2 * r2[q];
+                double x1 = r1[p];
+                for (int q = p; q < 12; q++) _mtm[12 * p + q] += x1 * r1[q];
+            }
+            for (int p = 0; p < 12; p++)
+            {
+                double x2 = r2[p];
+                for (int q = p; q < 12; q++) _mtm[12 * p + q] += x2 * r2[q];
             }
         }
         for (int p = 0; p < 12; p++)
@@ -144,7 +173,7 @@ internal sealed class EpnpSolver
     }
 
     // Null-space vector i (i = 0 is the smallest eigenvalue's eigenvector).
-    private ReadOnlySpan<double> V(int i) => _eigVec.AsSpan(12 * i, 12);
+    private ReadOnlySpan<double> V(int i) => _ut.AsSpan(12 * (11 - i), 12);
 
     private void ComputeL6x10()
     {
@@ -204,14 +233,14 @@ internal sealed class EpnpSolver
             for (int j = 0; j < m; j++) a[m * i + j] = _l6x10[10 * i + cols[j]];
             b[i] = _rho[i];
         }
-        return SmallMatrix.LeastSquares(a, b, x, 6, m);
+        return SmallMatrix.SolveSvd(a, b, x, 6, m);
     }
 
-    // betas10 = [B11 B12 B22 B13 B23 B33 B14 B24 B34 B44]
-    private bool BetasApprox1(Span<double> betas)
+    // betas10 = [B11 B12 B22 B13 B23 B33 B14 B24 B34 B44]; betas_approx_1 = [B11 B12 B13 B14]
+    private void BetasApprox1(Span<double> betas)
     {
         Span<double> b4 = stackalloc double[4];
-        if (!SolveColumns([0, 1, 3, 6], b4)) return false;
+        SolveColumns([0, 1, 3, 6], b4);
         if (b4[0] < 0)
         {
             betas[0] = Math.Sqrt(-b4[0]);
@@ -220,17 +249,15 @@ internal sealed class EpnpSolver
         else
         {
             betas[0] = Math.Sqrt(b4[0]);
-            if (betas[0] == 0) return false;
             betas[1] = b4[1] / betas[0]; betas[2] = b4[2] / betas[0]; betas[3] = b4[3] / betas[0];
         }
-        return true;
     }
 
     // betas_approx_2 = [B11 B12 B22]
-    private bool BetasApprox2(Span<double> betas)
+    private void BetasApprox2(Span<double> betas)
     {
         Span<double> b3 = stackalloc double[3];
-        if (!SolveColumns([0, 1, 2], b3)) return false;
+        SolveColumns([0, 1, 2], b3);
         if (b3[0] < 0)
         {
             betas[0] = Math.Sqrt(-b3[0]);
@@ -243,14 +270,13 @@ internal sealed class EpnpSolver
         }
         if (b3[1] < 0) betas[0] = -betas[0];
         betas[2] = 0; betas[3] = 0;
-        return true;
     }
 
     // betas_approx_3 = [B11 B12 B22 B13 B23]
-    private bool BetasApprox3(Span<double> betas)
+    private void BetasApprox3(Span<double> betas)
     {
         Span<double> b5 = stackalloc double[5];
-        if (!SolveColumns([0, 1, 2, 3, 4], b5)) return false;
+        SolveColumns([0, 1, 2, 3, 4], b5);
         if (b5[0] < 0)
         {
             betas[0] = Math.Sqrt(-b5[0]);
@@ -262,10 +288,8 @@ internal sealed class EpnpSolver
             betas[1] = b5[2] > 0 ? Math.Sqrt(b5[2]) : 0;
         }
         if (b5[1] < 0) betas[0] = -betas[0];
-        if (betas[0] == 0) return false;
         betas[2] = b5[3] / betas[0];
         betas[3] = 0;
-        return true;
     }
 
     private void GaussNewton(Span<double> betas)
@@ -273,6 +297,7 @@ internal sealed class EpnpSolver
         Span<double> a = stackalloc double[24];
         Span<double> b = stackalloc double[6];
         Span<double> x = stackalloc double[4];
+        x.Clear();
         for (int it = 0; it < 5; it++)
         {
             for (int i = 0; i < 6; i++)
@@ -286,12 +311,62 @@ internal sealed class EpnpSolver
                     + l[3] * betas[0] * betas[2] + l[4] * betas[1] * betas[2] + l[5] * betas[2] * betas[2]
                     + l[6] * betas[0] * betas[3] + l[7] * betas[1] * betas[3] + l[8] * betas[2] * betas[3] + l[9] * betas[3] * betas[3]);
             }
-            if (!SmallMatrix.LeastSquares(a, b, x, 6, 4)) return;
+            QrSolve(a, b, x, 6, 4);
             for (int i = 0; i < 4; i++) betas[i] += x[i];
         }
     }
 
-    private double ComputeRAndT(ReadOnlySpan<double> pw, ReadOnlySpan<double> uv, int n, ReadOnlySpan<double> betas, Span<double> r, Span<double> t)
+    /// <summary>OpenCV's <c>epnp::qr_solve</c> (Householder QR, column scaling by the max |entry|); on a zero column it returns leaving x unchanged, as OpenCV does.</summary>
+    private static void QrSolve(Span<double> a, Span<double> b, Span<double> x, int nr, int nc)
+    {
+        Span<double> a1 = stackalloc double[nc];
+        Span<double> a2 = stackalloc double[nc];
+        for (int k = 0; k < nc; k++)
+        {
+            int kk = k * nc + k;
+            double eta = Math.Abs(a[kk]);
+            for (int i = k + 1; i < nr; i++)
+            {
+                double elt = Math.Abs(a[i * nc + k]);
+                if (eta < elt) eta = elt;
+            }
+            if (eta == 0) return;
+            double sum2 = 0, invEta = 1.0 / eta;
+            for (int i = k; i < nr; i++)
+            {
+                a[i * nc + k] *= invEta;
+                sum2 += a[i * nc + k] * a[i * nc + k];
+            }
+            double sigma = Math.Sqrt(sum2);
+            if (a[kk] < 0) sigma = -sigma;
+            a[kk] += sigma;
+            a1[k] = sigma * a[kk];
+            a2[k] = -eta * sigma;
+            for (int j = k + 1; j < nc; j++)
+            {
+                double sum = 0;
+                for (int i = k; i < nr; i++) sum += a[i * nc + k] * a[i * nc + j];
+                double tau = sum / a1[k];
+                for (int i = k; i < nr; i++) a[i * nc + j] -= tau * a[i * nc + k];
+            }
+        }
+        for (int j = 0; j < nc; j++)
+        {
+            double tau = 0;
+            for (int i = j; i < nr; i++) tau += a[i * nc + j] * b[i];
+            tau /= a1[j];
+            for (int i = j; i < nr; i++) b[i] -= tau * a[i * nc + j];
+        }
+        x[nc - 1] = b[nc - 1] / a2[nc - 1];
+        for (int i = nc - 2; i >= 0; i--)
+        {
+            double sum = 0;
+            for (int j = i + 1; j < nc; j++) sum += a[i * nc + j] * x[j];
+            x[i] = (b[i] - sum) / a2[i];
+        }
+    }
+
+    private double ComputeRAndT(ReadOnlySpan<double> pw, int n, ReadOnlySpan<double> betas, Span<double> r, Span<double> t)
     {
         for (int i = 0; i < 12; i++) _ccs[i] = 0;
         for (int i = 0; i < 4; i++)
@@ -307,7 +382,6 @@ internal sealed class EpnpSolver
             for (int i = 0; i < 12; i++) _ccs[i] = -_ccs[i];
             for (int i = 0; i < 3 * n; i++) _pcs[i] = -_pcs[i];
         }
-        // Absolute orientation pcs ≈ R·pws + t.
         double pc0 = 0, pc1 = 0, pc2 = 0, pw0 = 0, pw1 = 0, pw2 = 0;
         for (int i = 0; i < n; i++)
         {
@@ -315,25 +389,37 @@ internal sealed class EpnpSolver
             pw0 += pw[3 * i]; pw1 += pw[3 * i + 1]; pw2 += pw[3 * i + 2];
         }
         pc0 /= n; pc1 /= n; pc2 /= n; pw0 /= n; pw1 /= n; pw2 /= n;
-        Span<double> s = stackalloc double[9];
-        s.Clear();
+        // ABt[j][c] = Σ (pc_j − pc0_j)(pw_c − pw0_c); OpenCV's cvSVD works on its transpose.
+        Span<double> at = stackalloc double[9];
+        at.Clear();
+        Span<double> pc0v = [pc0, pc1, pc2];
         for (int i = 0; i < n; i++)
         {
             double bx = pw[3 * i] - pw0, by = pw[3 * i + 1] - pw1, bz = pw[3 * i + 2] - pw2;
-            double ax = _pcs[3 * i] - pc0, ay = _pcs[3 * i + 1] - pc1, az = _pcs[3 * i + 2] - pc2;
-            s[0] += bx * ax; s[1] += bx * ay; s[2] += bx * az;
-            s[3] += by * ax; s[4] += by * ay; s[5] += by * az;
-            s[6] += bz * ax; s[7] += bz * ay; s[8] += bz * az;
+            for (int j = 0; j < 3; j++)
+            {
+                double d = _pcs[3 * i + j] - pc0v[j];
+                at[j] += d * bx; at[3 + j] += d * by; at[6 + j] += d * bz;
+            }
         }
-        if (!SmallMatrix.AbsoluteOrientation(s, r)) return double.PositiveInfinity;
+        for (int i = 0; i < 9; i++) if (!double.IsFinite(at[i])) return double.PositiveInfinity;
+        Span<double> w = stackalloc double[3];
+        Span<double> vt = stackalloc double[9];
+        SmallMatrix.JacobiSvdOpenCvFull(at, w, vt, 3, 3);
+        // R[i][j] = Σ_k U[i][k]·V[j][k] with U[i][k] = at[k][i], V[j][k] = vt[k][j].
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                r[3 * i + j] = at[i] * vt[j] + at[3 + i] * vt[3 + j] + at[6 + i] * vt[6 + j];
+        double det = r[0] * r[4] * r[8] + r[1] * r[5] * r[6] + r[2] * r[3] * r[7] - r[2] * r[4] * r[6] - r[1] * r[3] * r[8] - r[0] * r[5] * r[7];
+        if (det < 0) { r[6] = -r[6]; r[7] = -r[7]; r[8] = -r[8]; }
         t[0] = pc0 - (r[0] * pw0 + r[1] * pw1 + r[2] * pw2);
         t[1] = pc1 - (r[3] * pw0 + r[4] * pw1 + r[5] * pw2);
         t[2] = pc2 - (r[6] * pw0 + r[7] * pw1 + r[8] * pw2);
         for (int i = 0; i < 3; i++) if (!double.IsFinite(t[i])) return double.PositiveInfinity;
-        return ReprojectionError(pw, uv, n, r, t);
+        return ReprojectionError(pw, n, r, t);
     }
 
-    private double ReprojectionError(ReadOnlySpan<double> pw, ReadOnlySpan<double> uv, int n, ReadOnlySpan<double> r, ReadOnlySpan<double> t)
+    private double ReprojectionError(ReadOnlySpan<double> pw, int n, ReadOnlySpan<double> r, ReadOnlySpan<double> t)
     {
         double sum = 0;
         for (int i = 0; i < n; i++)
@@ -343,7 +429,7 @@ internal sealed class EpnpSolver
             double yc = r[3] * x + r[4] * y + r[5] * z + t[1];
             double inv = 1.0 / (r[6] * x + r[7] * y + r[8] * z + t[2]);
             double ue = _uc + _fu * xc * inv, ve = _vc + _fv * yc * inv;
-            double du = uv[2 * i] - ue, dv = uv[2 * i + 1] - ve;
+            double du = _us[2 * i] - ue, dv = _us[2 * i + 1] - ve;
             sum += Math.Sqrt(du * du + dv * dv);
         }
         double e = sum / n;

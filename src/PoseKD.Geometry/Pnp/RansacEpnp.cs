@@ -8,8 +8,11 @@ namespace PoseKD.Geometry.Pnp;
 /// ⌈log(1 − confidence) / log(1 − (1 − ε)^5)⌉ (ε = outlier ratio of the best model, at most
 /// <see cref="RansacOptions.MaxIterations"/>), then EPnP refit on all inliers (falling back to the
 /// sample's model if the refit fails) — followed here by Levenberg–Marquardt refinement on the inliers.
-/// Deterministic for a given seed. With exactly 4 or 5 points EPnP runs on all of them (OpenCV uses P3P
-/// for 4).
+/// Deterministic for a given seed. With exactly 4 points the pose is OpenCV's P3P (<see cref="P3p"/>), with
+/// exactly 5 EPnP on all of them, as OpenCV does. Beyond OpenCV (the acceptance rule): a point behind the camera
+/// is never an inlier, the refit on the inliers must succeed (OpenCV may return its NaN), the best pose needs at
+/// least max(<see cref="RansacOptions.MinInliers"/>, ⌈<see cref="RansacOptions.MinInlierFraction"/>·n⌉) inliers,
+/// and no inlier may lie behind the camera under the final pose; otherwise the solve fails.
 /// </summary>
 public static class RansacEpnp
 {
@@ -33,9 +36,15 @@ public static class RansacEpnp
         var t = new double[3];
         int modelPoints = Math.Min(options.SampleSize, n);
         int[] inliers;
-        if (n <= modelPoints)
+        if (n == 4)
         {
-            if (!solver.Compute(pw, uv, n, k, r, t, out _)) return PnpResult.Fail(solver.Reason);
+            // OpenCV's solvePnPRansac solves exactly 4 points with P3P (3 points + the 4th to choose).
+            if (!P3p.Solve(pw, uv, k, r, t)) return PnpResult.Fail("P3P found no solution with all points in front of the camera");
+            inliers = [0, 1, 2, 3];
+        }
+        else if (n <= modelPoints)
+        {
+            if (!solver.Compute(pw, uv, n, k, r, t, out _, normalizedAsFloat: options.RoundInputsToFloat)) return PnpResult.Fail(solver.Reason);
             inliers = Enumerable.Range(0, n).ToArray();
         }
         else
@@ -54,8 +63,18 @@ public static class RansacEpnp
             }
             var r2 = new double[9];
             var t2 = new double[3];
-            if (solver.Compute(pwIn, uvIn, inliers.Length, k, r2, t2, out _)) { r = r2; t = t2; }
+            // OpenCV returns whatever the refit gives (NaN on a degenerate consensus set); PoseKD fails instead.
+            if (!solver.Compute(pwIn, uvIn, inliers.Length, k, r2, t2, out _))
+                return PnpResult.Fail($"the EPnP refit on the {inliers.Length} inliers failed ({solver.Reason}): the consensus set is degenerate");
+            r = r2; t = t2;
+            int need = Math.Max(options.MinInliers, (int)Math.Ceiling(options.MinInlierFraction * n));
+            if (inliers.Length < need)
+                return PnpResult.Fail($"RANSAC's best pose has {inliers.Length} inliers of {n}, fewer than the {need} the acceptance rule requires (MinInliers {options.MinInliers}, MinInlierFraction {options.MinInlierFraction})");
         }
+        // Points behind the camera project like points in front of it; a pose that puts an inlier there is wrong.
+        foreach (int i in inliers)
+            if (r[6] * pw[3 * i] + r[7] * pw[3 * i + 1] + r[8] * pw[3 * i + 2] + t[2] <= 0)
+                return PnpResult.Fail($"the pose puts inlier {i} behind the camera");
         double err = options.RefineIterations > 0
             ? PoseRefiner.RefineLm(pw, uv, k, r, t, inliers, options.RefineIterations)
             : MeanError(pw, uv, k, r, t, inliers);
@@ -85,7 +104,7 @@ public static class RansacEpnp
                 spw[3 * q] = pw[3 * i]; spw[3 * q + 1] = pw[3 * i + 1]; spw[3 * q + 2] = pw[3 * i + 2];
                 suv[2 * q] = uv[2 * i]; suv[2 * q + 1] = uv[2 * i + 1];
             }
-            if (!solver.Compute(spw, suv, modelPoints, k, r, t, out _)) continue;
+            if (!solver.Compute(spw, suv, modelPoints, k, r, t, out _, normalizedAsFloat: o.RoundInputsToFloat)) continue;
             int good = FindInliers(pw, uv, n, k, r, t, thr, mask);
             if (good > Math.Max(maxGood, modelPoints - 1))
             {
@@ -128,10 +147,12 @@ public static class RansacEpnp
             double x = pw[3 * i], y = pw[3 * i + 1], z = pw[3 * i + 2];
             double xc = r[0] * x + r[1] * y + r[2] * z + t[0];
             double yc = r[3] * x + r[4] * y + r[5] * z + t[1];
-            double iz = 1.0 / (r[6] * x + r[7] * y + r[8] * z + t[2]);
+            double zc = r[6] * x + r[7] * y + r[8] * z + t[2];
+            double iz = 1.0 / zc;
             float pu = (float)(fx * xc * iz + s * yc * iz + cx), pv = (float)(fy * yc * iz + cy);
             float du = (float)uv[2 * i] - pu, dv = (float)uv[2 * i + 1] - pv;
-            bool f = du * du + dv * dv <= thr;
+            // A point behind the camera is never an inlier (OpenCV counts it when its mirror image fits).
+            bool f = du * du + dv * dv <= thr && zc > 0;
             mask[i] = f;
             if (f) good++;
         }

@@ -24,6 +24,18 @@ public sealed record RansacOptions
     /// <summary>Levenberg–Marquardt refinement of the reprojection error on the inliers after the refit (0 = off).</summary>
     public int RefineIterations { get; init; } = 20;
 
+    /// <summary>
+    /// Acceptance rule, part 1: the least number of inliers a RANSAC pose must have to be returned when there are
+    /// more correspondences than the minimal sample (0 = OpenCV's rule: more inliers than the sample size − 1).
+    /// </summary>
+    public int MinInliers { get; init; } = 6;
+
+    /// <summary>
+    /// Acceptance rule, part 2: the least fraction of all correspondences that must be inliers (default 0.2; 0 = off).
+    /// A pose backed by a handful of points at heavy outlier rates is usually wrong.
+    /// </summary>
+    public double MinInlierFraction { get; init; } = 0.2;
+
     /// <summary>The defaults.</summary>
     public static RansacOptions Default { get; } = new();
 }

@@ -85,7 +85,7 @@ public sealed class BopDatasetTests(SmallDataset data) : IClassFixture<SmallData
         }
         var e = Assert.Throws<BopFormatException>(() => ds.LoadAnnotation(idx));
         Assert.Contains("cam_t_m2c", e.Message);
-        Assert.Contains("expected 3 numbers", e.Message);
+        Assert.Contains("3 numbers", e.Message);
     }
 
     [Fact]

@@ -74,15 +74,6 @@ public class PthReaderTests
     }
 
     [Fact]
-    public void Load_StrictClassesOnReferenceCheckpoint_ThrowsNamingClassAndFile()
-    {
-        var path = Numeric.Fixture("pth/latest.pth");
-        var e = Assert.Throws<PthFormatException>(() => PthReader.Load(path, strictClasses: true));
-        Assert.Contains("getattr", e.Message);
-        Assert.Contains("latest.pth", e.Message);
-    }
-
-    [Fact]
     public void Load_LegacyFormat_ThrowsClearFormatError()
     {
         var e = Assert.Throws<PthFormatException>(() => PthReader.Load(Numeric.Fixture("pth/legacy.pth")));
@@ -110,33 +101,74 @@ public class PthReaderTests
         var path = WriteArchive("weird_top", payload);
         try
         {
+            // The global is refused before the text-protocol STRING opcode is even reached.
             var e = Assert.Throws<PthFormatException>(() => PthReader.Load(path));
-            Assert.Contains("STRING", e.Message);
+            Assert.Contains("os.system", e.Message);
             Assert.Contains(path, e.Message);
             Assert.False(File.Exists("/tmp/posekd-pwned"));
         }
         finally { File.Delete(path); }
     }
 
-    [Fact]
-    public void Load_UnknownClassCalledStrict_ThrowsNamingIt()
+    private static byte[] OsSystemCall()
     {
-        // \x80\x02 c os\nsystem\n X <len> 'ls' \x85 R .
-        var bytes = new List<byte> { 0x80, 2 };
+        // c os\nsystem\n X <len> 'ls' \x85 R : os.system('ls') (never run by PoseKD)
+        var bytes = new List<byte>();
         bytes.AddRange(Encoding.ASCII.GetBytes("cos\nsystem\n"));
         bytes.Add(0x58); bytes.AddRange(BitConverter.GetBytes(2)); bytes.AddRange("ls"u8.ToArray());
-        bytes.AddRange(new byte[] { 0x85, 0x52, 0x2e });
+        bytes.AddRange(new byte[] { 0x85, 0x52 });
+        return bytes.ToArray();
+    }
+
+    [Fact]
+    public void Load_GlobalOutsideAllowList_ThrowsNamingGlobalAndFile()
+    {
+        var path = WriteArchive("archive", [0x80, 2, .. OsSystemCall(), 0x2e]);
+        try
+        {
+            var e = Assert.Throws<PthFormatException>(() => PthReader.Load(path));
+            Assert.Contains("os.system", e.Message);
+            Assert.Contains(path, e.Message);
+            var inert = Assert.IsType<PickleObject>(PthReader.Load(path, ["os.system"]));
+            Assert.Equal("os.system", inert.FullName);
+            Assert.Equal(new object?[] { "ls" }, inert.Args);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void ReadStateDict_PayloadBesideModel_Refused()
+    {
+        // {'model': {}, 'x': os.system('ls')}: the state dict is fine, the file is still refused.
+        var bytes = new List<byte> { 0x80, 2, 0x7d, 0x28 };
+        bytes.Add(0x58); bytes.AddRange(BitConverter.GetBytes(5)); bytes.AddRange("model"u8.ToArray()); bytes.Add(0x7d);
+        bytes.Add(0x58); bytes.AddRange(BitConverter.GetBytes(1)); bytes.AddRange("x"u8.ToArray()); bytes.AddRange(OsSystemCall());
+        bytes.AddRange(new byte[] { 0x75, 0x2e });
         var path = WriteArchive("archive", bytes.ToArray());
         try
         {
-            var e = Assert.Throws<PthFormatException>(() => PthReader.Load(path, strictClasses: true));
+            var e = Assert.Throws<PthFormatException>(() => PthReader.ReadStateDict(path));
             Assert.Contains("os.system", e.Message);
-            var inert = Assert.IsType<PickleObject>(PthReader.Load(path));
-            Assert.Equal("os.system", inert.FullName);
-            Assert.Equal(new object?[] { "ls" }, inert.Args);
-            var e2 = Assert.Throws<PthFormatException>(() => PthReader.ReadStateDict(path));
-            Assert.Contains("os.system", e2.Message);
         }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0, 0, 0, 0, 1 }, 4294967296L)]
+    [InlineData(new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f }, long.MaxValue)]
+    [InlineData(new byte[] { 0, 0, 0, 0x80, 0xff }, -2147483648L)]
+    public void Load_FiveToEightByteLong_IsAnInt64(byte[] le, long expected)
+    {
+        var path = WriteArchive("archive", [0x80, 2, 0x8a, (byte)le.Length, .. le, 0x2e]);
+        try { Assert.Equal(expected, Assert.IsType<long>(PthReader.Load(path))); }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Load_NineByteLong_StaysBigInteger()
+    {
+        var path = WriteArchive("archive", [0x80, 2, 0x8a, 9, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x2e]);
+        try { Assert.IsType<System.Numerics.BigInteger>(PthReader.Load(path)); }
         finally { File.Delete(path); }
     }
 
