@@ -70,9 +70,15 @@ public sealed record HeadOptions
     /// <summary>
     /// RANSAC-EPnP settings of post-processing: threshold 5 px and no Levenberg–Marquardt refinement, as the
     /// reference's <c>solvePnPRansac(…, SOLVEPNP_EPNP, reprojectionError=5.0)</c> (set
-    /// <see cref="RansacOptions.RefineIterations"/> to refine the pose on the inliers).
+    /// <see cref="RansacOptions.RefineIterations"/> to refine the pose on the inliers). OpenCV's acceptance rule
+    /// too (any inlier count), so that a pose exists wherever the reference has one: set
+    /// <see cref="RansacOptions.MinInliers"/> / <see cref="RansacOptions.MinInlierFraction"/> to refuse poses backed
+    /// by few inliers (see docs/geometry.md).
     /// </summary>
-    public RansacOptions Ransac { get; init; } = new() { ReprojectionErrorPx = 5.0, RefineIterations = 0 };
+    public RansacOptions Ransac { get; init; } = new()
+    {
+        ReprojectionErrorPx = 5.0, RefineIterations = 0, MinInliers = 0, MinInlierFraction = 0,
+    };
 
     /// <summary>The reference defaults.</summary>
     public static HeadOptions Default { get; } = new();
