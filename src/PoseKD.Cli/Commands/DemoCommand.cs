@@ -28,8 +28,8 @@ public sealed class DemoCommand : IVerb
     public Command Build()
     {
         var output = new Option<string>("--out") { Description = "Folder for the dataset and the runs.", DefaultValueFactory = _ => "./demo_out" };
-        var steps = new Option<int>("--steps") { Description = "Training steps per network.", DefaultValueFactory = _ => 150 };
-        var images = new Option<int>("--images") { Description = "Synthetic images (half for training).", DefaultValueFactory = _ => 80 };
+        var steps = new Option<int>("--steps") { Description = "Training steps per network.", DefaultValueFactory = _ => 100 };
+        var images = new Option<int>("--images") { Description = "Synthetic images (half for training).", DefaultValueFactory = _ => 60 };
         var inputRes = new Option<int>("--input-res") { Description = "DZI crop size (the reference uses 256).", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch-size") { Description = "Images per step.", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Seed of data and training.", DefaultValueFactory = _ => 0 };
