@@ -113,7 +113,10 @@ public sealed class DemoCommand : IVerb
         {
             output.WriteLine($"  {Path.Combine(root, r.Name, "loss_curves.png")}");
             output.WriteLine($"  {Path.Combine(root, r.Name, "validation", "accuracy_vs_threshold.png")}");
+            output.WriteLine($"  {Path.Combine(root, r.Name, "validation", "contact_sheet.png")}");
         }
+        string kd = Path.Combine(root, "distilled", "kd_pictures");
+        if (Directory.Exists(kd)) output.WriteLine($"  {kd}/ (teacher vs student keypoint clouds)");
         output.WriteLine(string.Create(inv, $"total {total.Elapsed.TotalMinutes:F1} min. For real numbers: docs/results.md (synthetic Table A benchmark)."));
         return rows;
     }
