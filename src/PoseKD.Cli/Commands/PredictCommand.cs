@@ -10,7 +10,6 @@ using PoseKD.Engine.Serialization;
 using PoseKD.Engine.Tensors;
 using PoseKD.Geometry.Cameras;
 using PoseKD.Geometry.Rotations;
-using PoseKD.Model.Losses;
 using PoseKD.Model.Network;
 using PoseKD.Model.PostProcessing;
 using PoseKD.Model.Targets;
@@ -57,7 +56,7 @@ public sealed class PredictCommand : IVerb
         /// <summary>Keep only this class id; null: all classes.</summary>
         public int? ClassId { get; init; }
 
-        /// <summary>3D box file (linemod_bbox.json); null: <c>DATASETS.BBOX_FILE</c> of the config.</summary>
+        /// <summary>3D box file (linemod_bbox.json); null: <c>DATASETS.BBOX_FILE</c> of the config (relative to the working directory, else to the config's folder).</summary>
         public string? BboxFile { get; init; }
 
         /// <summary>Output picture (PNG).</summary>
@@ -117,9 +116,15 @@ public sealed class PredictCommand : IVerb
         var cfg = request.ConfigPath != null ? PoseKDConfig.Load(request.ConfigPath) : new PoseKDConfig();
         if (request.Backbone != null) cfg = cfg.WithBackbone(request.Backbone);
         else if (request.ConfigPath == null) cfg = cfg.WithBackbone(cfg.Model.Backbone);
-        var netOptions = NetOptionsFrom(cfg);
-        var head = HeadOptionsFrom(cfg);
+        var netOptions = ConfigMapping.ToPoseNetOptions(cfg);
+        var head = ConfigMapping.ToHeadOptions(cfg);
         string bboxFile = request.BboxFile ?? cfg.Datasets.BboxFile;
+        if (request.BboxFile == null && request.ConfigPath != null && !Path.IsPathRooted(bboxFile) && !File.Exists(bboxFile))
+        {
+            // relative to the working directory (the reference's rule), else to the config's folder (PoseKD's generated configs)
+            var besideConfig = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.ConfigPath)) ?? ".", bboxFile);
+            if (File.Exists(besideConfig)) bboxFile = besideConfig;
+        }
         if (!File.Exists(bboxFile)) throw new FileNotFoundException($"3D box file not found: {bboxFile} (set --bbox-file or DATASETS.BBOX_FILE)", bboxFile);
         var keypoints = BoxFile.Read(bboxFile);
         if (keypoints.Length < netOptions.NumForegroundClasses)
@@ -189,40 +194,6 @@ public sealed class PredictCommand : IVerb
             return new PosePainter.Overlay(p.R, p.T, keypoints[p.ClassId], pts, FormattableString.Invariant($"class {p.ClassId}  {p.Score:F2}"));
         }).ToArray();
         return new Prediction(preds, PosePainter.RenderPng(img.Data, img.Width, img.Height, kImg, overlays), crop, trans, output);
-    }
-
-    /// <summary>The network options of a config: the backbone's defaults with the config's model section and N_CLASS.</summary>
-    internal static PoseNetOptions NetOptionsFrom(PoseKDConfig cfg) => (PoseNetOptions.ForBackbone(cfg.Model.Backbone) with
-    {
-        NClass = cfg.Datasets.NClass, NConv = cfg.Model.NConv, Prior = cfg.Model.Prior, UseHigherLevels = cfg.Model.UseHigherLevels,
-        FeatChannels = cfg.Model.FeatChannels, OutChannel = cfg.Model.OutChannel, AnchorSizes = cfg.Model.AnchorSizes, AnchorStrides = cfg.Model.AnchorStrides,
-    }).Validate();
-
-    /// <summary>The head options of a config (SOLVER, TEST, INPUT and DATASETS values).</summary>
-    internal static HeadOptions HeadOptionsFrom(PoseKDConfig cfg)
-    {
-        var sym = new Dictionary<int, IReadOnlyList<EulerModulo>>();
-        foreach (var (key, rules) in cfg.Datasets.SymmetryTypes)
-        {
-            if (!key.StartsWith("cls_", StringComparison.Ordinal) || !int.TryParse(key[4..], NumberStyles.Integer, CultureInfo.InvariantCulture, out int c))
-                throw new ConfigException($"{cfg.SourceFile}: DATASETS.SYMMETRY_TYPES key '{key}' must be cls_<class id>");
-            sym[c] = SymmetryCanonicalizer.Parse(rules);
-        }
-        return new HeadOptions
-        {
-            AnchorSizes = cfg.Model.AnchorSizes, AnchorStrides = cfg.Model.AnchorStrides,
-            PositiveNum = cfg.Solver.PositiveNum, PositiveLambda = cfg.Solver.PositiveLambda,
-            FocalGamma = (float)cfg.Solver.FocalGamma, FocalAlpha = (float)cfg.Solver.FocalAlpha,
-            LossRegType = cfg.Solver.LossRegType switch
-            {
-                "3D" => RegressionLossKind.ObjectSpace3D,
-                "2D" => RegressionLossKind.ImageSpace2D,
-                var other => throw new ConfigException($"{cfg.SourceFile}: SOLVER.LOSS_REG_TYPE must be '3D' or '2D', got '{other}'"),
-            },
-            LossWeightCls = cfg.Solver.LossWeightCls, LossWeightReg = cfg.Solver.LossWeightReg, ConfidenceTh = cfg.Test.ConfidenceTh,
-            InternalK = cfg.Input.InternalK, InternalWidth = cfg.Input.InternalWidth, InternalHeight = cfg.Input.InternalHeight,
-            MeshDiameters = cfg.Datasets.MeshDiametersMm, SymmetryTypes = sym,
-        }.Validate();
     }
 
     /// <summary>The object box in image pixels from --box or --detections (null: none given).</summary>

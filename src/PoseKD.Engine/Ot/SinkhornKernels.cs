@@ -74,20 +74,30 @@ public static class SinkhornKernels
 
     /// <summary>
     /// <see cref="Softmin(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, double, double, int, int)"/> with
-    /// vectorised exponentials (<see cref="TensorPrimitives"/>) through the scratch row <paramref name="t"/> [m].
+    /// the exponentials of all n·m entries taken in one vectorised <c>TensorPrimitives.Exp</c>
+    /// call, through the scratch <paramref name="t"/> [n·m].
     /// </summary>
-    public static void Softmin(ReadOnlySpan<double> c /*[n,m]*/, ReadOnlySpan<double> h /*[m]*/, Span<double> result /*[n]*/, Span<double> t /*[m]*/,
+    public static void Softmin(ReadOnlySpan<double> c /*[n,m]*/, ReadOnlySpan<double> h /*[m]*/, Span<double> result /*[n]*/, Span<double> t /*[n·m]*/,
         double eps, double lambda, int n, int m)
     {
         double inv = 1.0 / eps;
-        t = t[..m];
+        t = t[..(n * m)];
         for (int i = 0; i < n; i++)
         {
-            TensorPrimitives.MultiplyAdd(c.Slice(i * m, m), -inv, h, t);
-            double max = TensorPrimitives.Max(t);
-            TensorPrimitives.Subtract(t, max, t);
-            TensorPrimitives.Exp(t, t);
-            result[i] = -lambda * eps * (max + Math.Log(TensorPrimitives.Sum(t)));
+            var row = c.Slice(i * m, m);
+            var ti = t.Slice(i * m, m);
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < m; j++) { double v = h[j] - row[j] * inv; ti[j] = v; if (v > max) max = v; }
+            for (int j = 0; j < m; j++) ti[j] -= max;
+            result[i] = max;
+        }
+        TensorPrimitives.Exp(t, t);
+        for (int i = 0; i < n; i++)
+        {
+            var ti = t.Slice(i * m, m);
+            double sum = 0;
+            for (int j = 0; j < m; j++) sum += ti[j];
+            result[i] = -lambda * eps * (result[i] + Math.Log(sum));
         }
     }
 
@@ -98,7 +108,7 @@ public static class SinkhornKernels
     }
 
     /// <summary>Scratch doubles <see cref="Solve"/> needs for a problem of n source and m target points.</summary>
-    public static int WorkspaceLength(int n, int m) => n * n + m * m + 2 * n * m + 4 * n + 4 * m + Math.Max(n, m);
+    public static int WorkspaceLength(int n, int m) => n * n + m * m + 2 * n * m + 4 * n + 4 * m + Math.Max(n, m) * Math.Max(n, m);
 
     /// <summary>
     /// Runs the ε-scaling Sinkhorn iterations of one problem and the final extrapolation step. Writes the final
@@ -125,7 +135,7 @@ public static class SinkhornKernels
         Span<double> ty = work.Slice(o, m); o += m;
         Span<double> ty2 = work.Slice(o, m); o += m;
         Span<double> hy = work.Slice(o, m); o += m;
-        Span<double> row = work.Slice(o, Math.Max(n, m));
+        Span<double> row = work.Slice(o, Math.Max(n, m) * Math.Max(n, m));
 
         CostMatrix(x, y, cxy, p, n, m, d);
         CostMatrix(y, x, cyx, p, m, n, d);
@@ -255,37 +265,45 @@ public static class SinkhornKernels
     /// Adds into du the gradient, with respect to the source points u only, of Σ_i coef_i·λ·softmin_ε(C(u, v), h)_i
     /// with h and v held constant (geomloss detaches them): du_i += scale·coef_i·λ·Σ_j π_ij·∇_u C(u_i, v_j), where
     /// π_i· = softmax_j(h_j − C(u_i, v_j)/ε); ∇_u C = u − v (p = 2) or (u − v)/|u − v| (p = 1; 0 where u = v).
-    /// d must be at most <see cref="SamplesLoss.MaxDimension"/>.
+    /// d must be at most <see cref="SamplesLoss.MaxDimension"/>; <paramref name="scratch"/> holds n·m doubles.
     /// </summary>
     public static void SoftminGradient(ReadOnlySpan<float> u /*[n,d]*/, ReadOnlySpan<float> v /*[m,d]*/, ReadOnlySpan<double> h /*[m]*/,
-        ReadOnlySpan<double> coef /*[n]*/, Span<float> du /*[n,d]*/, Span<double> row /*[m]*/,
+        ReadOnlySpan<double> coef /*[n]*/, Span<float> du /*[n,d]*/, Span<double> scratch /*[n·m]*/,
         double eps, double lambda, double scale, int p, int n, int m, int d)
     {
         double inv = 1.0 / eps;
+        var t = scratch[..(n * m)];
+        for (int i = 0; i < n; i++)
+        {
+            var ui = u.Slice(i * d, d);
+            var ti = t.Slice(i * m, m);
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < m; j++) { double e = h[j] - Cost(ui, v.Slice(j * d, d), p) * inv; ti[j] = e; if (e > max) max = e; }
+            for (int j = 0; j < m; j++) ti[j] -= max;
+        }
+        TensorPrimitives.Exp(t, t);
         Span<double> acc = stackalloc double[d];
         for (int i = 0; i < n; i++)
         {
             double ci = coef[i] * lambda * scale;
             if (ci == 0) continue;
             var ui = u.Slice(i * d, d);
-            double max = double.NegativeInfinity;
-            for (int j = 0; j < m; j++) { double t = h[j] - Cost(ui, v.Slice(j * d, d), p) * inv; row[j] = t; if (t > max) max = t; }
+            var ti = t.Slice(i * m, m);
             double sum = 0;
-            for (int j = 0; j < m; j++) { double e = Math.Exp(row[j] - max); row[j] = e; sum += e; }
+            for (int j = 0; j < m; j++) sum += ti[j];
             acc.Clear();
             for (int j = 0; j < m; j++)
             {
-                double pij = row[j] / sum;
+                double pij = ti[j] / sum;
                 if (pij == 0) continue;
                 var vj = v.Slice(j * d, d);
-                double s = pij;
                 if (p == 1)
                 {
                     double r = Math.Sqrt(2 * Cost(ui, vj, 2));
                     if (r == 0) continue;
-                    s /= r;
+                    pij /= r;
                 }
-                for (int k = 0; k < d; k++) acc[k] += s * ((double)ui[k] - vj[k]);
+                for (int k = 0; k < d; k++) acc[k] += pij * ((double)ui[k] - vj[k]);
             }
             for (int k = 0; k < d; k++) du[i * d + k] += (float)(ci * acc[k]);
         }

@@ -37,11 +37,11 @@ internal sealed class SinkhornNode(Tensor alpha, Tensor x, Tensor beta, Tensor y
         Tensor? db = NeedsGrad(2) ? Tensor.ZerosLike(beta) : null;
         Tensor? dy = NeedsGrad(3) ? Tensor.ZerosLike(y) : null;
         float[] g = gradOutput.Data, xd = x.Data, yd = y.Data;
-        int maxRow = Math.Max(layout.MaxX, layout.MaxY);
+        int maxSide = Math.Max(layout.MaxX, layout.MaxY);
         long cost = (long)layout.MaxX * layout.MaxY * 4;
         Parallelism.For(layout.Count, cost, (start, end) =>
         {
-            var row = new double[maxRow];
+            var row = new double[maxSide * maxSide];
             for (int b = start; b < end; b++)
             {
                 double gb = g[b];

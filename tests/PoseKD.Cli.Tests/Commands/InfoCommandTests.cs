@@ -56,6 +56,18 @@ public sealed class InfoCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_WithImageNetBackboneWeights_ReportsBackboneKeysOnly()
+    {
+        var path = Path.Combine(_dir, "imagenet.safetensors");
+        var sd = PoseNet.Create("darknet_tiny", new Generator(2)).StateDict()
+            .Where(kv => kv.Key.StartsWith("backbone.", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key["backbone.".Length..], kv => kv.Value);
+        SafeTensors.WriteArrays(path, sd);
+        var text = Run(new InfoCommand.Request("darknet_tiny", null, null, null, null, path));
+        Assert.Contains($"matched {sd.Count}, missing 0, unexpected 0, known-ignored 0 — loads strictly", text);
+    }
+
+    [Fact]
     public void Main_WeightsOfOtherBackbone_ExitCode1()
     {
         var path = Path.Combine(_dir, "tiny.safetensors");

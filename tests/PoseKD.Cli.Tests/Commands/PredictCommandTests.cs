@@ -167,7 +167,7 @@ public sealed class PredictPipelineTests
         try
         {
             var cfg = new PoseKD.Training.Config.PoseKDConfig().WithBackbone("darknet_tiny_h") with { Datasets = new() { NClass = 3, MeshDiametersMm = [100, 100], SymmetryTypes = [] } };
-            var head = PredictCommand.HeadOptionsFrom(cfg);
+            var head = PoseKD.Training.Config.ConfigMapping.ToHeadOptions(cfg);
             var kInt = head.InternalK.ToArray();
             var resize = PoseKD.Geometry.Cameras.Affine2D.FromMatrix3x3(PoseKD.Geometry.Rotations.RotationMath.Multiply(kInt, PoseKD.Geometry.Cameras.Camera.InvertK(KOrig)));
             var docs = Environment.GetEnvironmentVariable("POSEKD_DOC_IMAGES");
@@ -205,5 +205,33 @@ public sealed class PredictPipelineTests
         double x1 = Math.Max(0, px.Where((_, i) => i % 2 == 0).Min()), x2 = Math.Min(w, px.Where((_, i) => i % 2 == 0).Max());
         double y1 = Math.Max(0, px.Where((_, i) => i % 2 == 1).Min()), y2 = Math.Min(h, px.Where((_, i) => i % 2 == 1).Max());
         return [x1, y1, x2, y2];
+    }
+}
+
+/// <summary>--detections: the box of the image's BOP ids, and the config-relative box file.</summary>
+public sealed class PredictDetectionsTests(PredictFiles files) : IClassFixture<PredictFiles>
+{
+    [Fact]
+    public void Run_DetectionsAndConfigRelativeBoxFile_UsesTheImagesEntry()
+    {
+        var sceneDir = Path.Combine(files.Dir, "000007", "rgb");
+        Directory.CreateDirectory(sceneDir);
+        var image = Path.Combine(sceneDir, "000003.png");
+        File.Copy(files.Image, image, overwrite: true);
+        var det = Path.Combine(files.Dir, "det.json");
+        File.WriteAllText(det, "[{\"scene_id\": 7, \"image_id\": 3, \"category_id\": 1, \"bbox\": [100, 80, 150, 120], \"score\": 0.9}]");
+        var cfg = Path.Combine(files.Dir, "rel.yaml");
+        File.WriteAllText(cfg, "MODEL:\n  BACKBONE: 'darknet_tiny_h'\nDATASETS:\n  N_CLASS: 3\n  BBOX_FILE: './bbox.json'\n");
+        var json = Path.Combine(files.Dir, "det_out.json");
+        var req = new PredictCommand.Request
+        {
+            ConfigPath = cfg, WeightsPath = files.Weights, ImagePath = image, DetectionsPath = det, ObjectId = 1,
+            OutPath = Path.Combine(files.Dir, "det.png"), JsonPath = json,
+        };
+        PredictCommand.Run(req);
+        var box = JsonNode.Parse(File.ReadAllText(json))!["box"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        Assert.Equal([100.0, 80, 250, 200], box);
+        var ex = Assert.Throws<ArgumentException>(() => PredictCommand.Run(req with { ObjectId = 2 }));
+        Assert.Contains("no box for scene 7, image 3, object 2", ex.Message);
     }
 }

@@ -17,7 +17,7 @@ public sealed class SinkhornKernelsTests
         var expected = new double[n];
         var actual = new double[n];
         SinkhornKernels.Softmin(c, h, expected, eps, 0.9, n, m);
-        SinkhornKernels.Softmin(c, h, actual, new double[m], eps, 0.9, n, m);
+        SinkhornKernels.Softmin(c, h, actual, new double[n * m], eps, 0.9, n, m);
         for (int i = 0; i < n; i++) Assert.Equal(expected[i], actual[i], Math.Abs(expected[i]) * 1e-13 + 1e-300);
     }
 

@@ -55,6 +55,23 @@ public sealed class PoseLossGoldenTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void Build_OwnSampling_SameCountsAndTouchedCellsAsReference()
+    {
+        // the draws differ (another generator), but per level the number of positives and the set of cells on the
+        // mask (positive or ignored) are fixed by the reference's rules
+        var layout = HeadLayout.From(Fx.Output(false), HeadFixture.Options);
+        var mine = TargetBuilder.Build(Fx.Samples, Fx.Keypoints3d, layout, HeadFixture.Options, new Generator(99));
+        var reference = Fx.I64("labels");
+        for (int b = 0; b < HeadFixture.Batch; b++)
+            for (int k = 0; k < layout.Levels.Count; k++)
+            {
+                int start = b * layout.TotalCells + layout.LevelOffset(k), n = layout.Levels[k].Count;
+                Assert.Equal(reference.Skip(start).Take(n).Count(v => v > 0), mine.Labels.Skip(start).Take(n).Count(v => v > 0));
+                for (int i = start; i < start + n; i++) Assert.Equal(reference[i] != 0, mine.Labels[i] != 0);
+            }
+    }
+
+    [Fact]
     public void Compute_ObjectSpace_LossesAndGradientsMatchReference()
     {
         var targets = ReferenceTargets(out _);
@@ -140,7 +157,7 @@ public sealed class PoseLossGoldenTests(ITestOutputHelper log)
             for (int i = 0; i < lp.Count; i++, row++)
             {
                 var p = targets.Positives[row];
-                Assert.Equal(new Distillation.CellRef(p.Level, p.Index), lp.Cells[i]);
+                Assert.Equal(new PoseKD.Model.Distillation.CellRef(p.Level, p.Index), lp.Cells[i]);
                 var off = new float[16];
                 var reg = output.PoseReg[p.Level];
                 int hw = reg.Shape[2] * reg.Shape[3];
