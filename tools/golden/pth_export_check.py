@@ -54,27 +54,23 @@ def check_sequential(folder):
 
 
 def check_reference(path, backbone, config):
-    torch.Tensor.cuda = lambda self, *a, **k: self
-    torch.nn.Module.cuda = lambda self, *a, **k: self
+    # the reference's optional imports and CUDA calls are neutralised as in model_reference.py
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from model_reference import neutralise
+    neutralise()
     import yaml
+    import backbone as bb
     from arguments.argument import custom_cfg
-    from models.model_kd import PoseModuleKD
-    from libs.train_libs import build_backbone
+    from models.model import PoseModule
     with open(config) as f:
         cfg = yaml.load(f, Loader=yaml.FullLoader)
     cfg["MODEL"]["BACKBONE"] = backbone
     cfg = custom_cfg(cfg)
-    cfg["RUNTIME"] = {"RUNNING_DEVICE": "cpu", "DISTRIBUTED": False}
-    import backbone as bb
-    for name in ("darknet_tiny", "darknet53"):
-        orig = getattr(bb, name)
-        setattr(bb, name, lambda pretrained=False, _o=orig, **k: _o(pretrained=False, **k))
-    import libs.train_libs as tl
-    tl.darknet_tiny, tl.darknet53 = bb.darknet_tiny, bb.darknet53
-    model = PoseModuleKD(cfg, build_backbone(backbone))
+    ctor = {"darknet_tiny": bb.darknet_tiny, "darknet_tiny_h": bb.darknet_tiny_h, "darknet53": bb.darknet53}[backbone]
+    model = PoseModule(cfg, ctor(pretrained=False))
     sd = torch.load(path, map_location="cpu")
     model.load_state_dict(sd, strict=True)
-    print(f"OK reference PoseModule({backbone}).load_state_dict(strict=True): {len(sd)} keys from {path}")
+    print(f"OK reference PoseModule({backbone}, N_CLASS {cfg['DATASETS']['N_CLASS']}).load_state_dict(strict=True): {len(sd)} keys from {path}")
 
 
 if __name__ == "__main__":

@@ -28,8 +28,8 @@ public sealed class DemoCommand : IVerb
     public Command Build()
     {
         var output = new Option<string>("--out") { Description = "Folder for the dataset and the runs.", DefaultValueFactory = _ => "./demo_out" };
-        var steps = new Option<int>("--steps") { Description = "Training steps per network.", DefaultValueFactory = _ => 150 };
-        var images = new Option<int>("--images") { Description = "Synthetic images (half for training).", DefaultValueFactory = _ => 80 };
+        var steps = new Option<int>("--steps") { Description = "Training steps per network.", DefaultValueFactory = _ => 100 };
+        var images = new Option<int>("--images") { Description = "Synthetic images (half for training).", DefaultValueFactory = _ => 60 };
         var inputRes = new Option<int>("--input-res") { Description = "DZI crop size (the reference uses 256).", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch-size") { Description = "Images per step.", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Seed of data and training.", DefaultValueFactory = _ => 0 };
@@ -113,7 +113,10 @@ public sealed class DemoCommand : IVerb
         {
             output.WriteLine($"  {Path.Combine(root, r.Name, "loss_curves.png")}");
             output.WriteLine($"  {Path.Combine(root, r.Name, "validation", "accuracy_vs_threshold.png")}");
+            output.WriteLine($"  {Path.Combine(root, r.Name, "validation", "contact_sheet.png")}");
         }
+        string kd = Path.Combine(root, "distilled", "kd_pictures");
+        if (Directory.Exists(kd)) output.WriteLine($"  {kd}/ (teacher vs student keypoint clouds)");
         output.WriteLine(string.Create(inv, $"total {total.Elapsed.TotalMinutes:F1} min. For real numbers: docs/results.md (synthetic Table A benchmark)."));
         return rows;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PoseKD.Data.Bop;
 using PoseKD.Geometry.Bop;
 using PoseKD.Geometry.Metrics;
 
@@ -9,7 +10,7 @@ namespace PoseKD.Training.Evaluation;
 /// Writes a test run to a folder: <c>preds.json</c> (every ground-truth instance with its prediction and errors),
 /// <c>posekd_results.csv</c> (BOP results format, <c>posekd eval-bop</c> scores it), <c>accuracy.txt</c> (the
 /// per-class and per-depth-bin tables), <c>metrics.json</c> (the same numbers and the timings) and the
-/// accuracy-vs-threshold plot.
+/// accuracy-vs-threshold plot and, given the dataset, <c>contact_sheet.png</c> (best, median and worst instance by ADD).
 /// </summary>
 public static class EvaluationWriter
 {
@@ -17,7 +18,7 @@ public static class EvaluationWriter
     public const string BopCsvName = "posekd_results.csv";
 
     /// <summary>Writes every output of <paramref name="result"/> into <paramref name="dir"/>; returns the paths written.</summary>
-    public static IReadOnlyList<string> Write(string dir, EvaluationResult result, string title = "PoseKD")
+    public static IReadOnlyList<string> Write(string dir, EvaluationResult result, string title = "PoseKD", BopDataset? dataset = null)
     {
         ArgumentNullException.ThrowIfNull(dir);
         ArgumentNullException.ThrowIfNull(result);
@@ -49,6 +50,12 @@ public static class EvaluationWriter
         string plot = Path.Combine(dir, "accuracy_vs_threshold.png");
         Visualization.TrainingPlots.AccuracyVsThreshold(plot, [(title, result.Report.Samples)]);
         written.Add(plot);
+        if (dataset?.Keypoints is not null && result.Predictions.Count > 0)
+        {
+            string sheet = Path.Combine(dir, "contact_sheet.png");
+            Visualization.ContactSheet.Write(sheet, result.Predictions, dataset, dataset.Keypoints);
+            written.Add(sheet);
+        }
         return written;
     }
 

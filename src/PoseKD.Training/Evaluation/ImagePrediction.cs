@@ -5,6 +5,10 @@ public sealed record ImagePrediction
 {
     /// <summary>Image path.</summary>
     public required string Path { get; init; }
+    /// <summary>Index of the image in its dataset.</summary>
+    public int Index { get; init; }
+    /// <summary>The image's own camera K [9].</summary>
+    public double[] K { get; init; } = [];
     /// <summary>BOP scene id.</summary>
     public required int SceneId { get; init; }
     /// <summary>BOP image id.</summary>

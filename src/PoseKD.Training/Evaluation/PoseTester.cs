@@ -90,7 +90,7 @@ public sealed class PoseTester
                     var err = evaluator.Add(cls, s.OriginalK, s.OriginalR[i], s.OriginalT[i], pred?.R, pred?.T);
                     predictions.Add(new ImagePrediction
                     {
-                        Path = s.Path, SceneId = s.SceneId, ImId = s.ImId, ClassId = cls, ObjId = Models.ObjIds[cls],
+                        Path = s.Path, Index = s.Index, K = s.OriginalK, SceneId = s.SceneId, ImId = s.ImId, ClassId = cls, ObjId = Models.ObjIds[cls],
                         RGt = s.OriginalR[i], TGt = s.OriginalT[i], R = pred?.R, T = pred?.T, Score = pred?.Score ?? 0,
                         Inliers = pred?.InlierCount ?? 0, RelativeError3D = err.RelativeError3D,
                         Error3DMm = err.Missing ? double.NaN : err.Error3DMm, Error2DPx = err.Error2DPx,

@@ -22,15 +22,18 @@ public sealed class LossTerms
         if (_terms.Any(t => t.Name == name)) throw new ArgumentException($"loss term '{name}' added twice", nameof(name));
         if (!double.IsFinite(weight) || weight < 0) throw new ArgumentOutOfRangeException(nameof(weight), weight, $"weight of '{name}' must be finite and ≥ 0");
         var weighted = weight == 1 ? raw : raw * (float)weight;
-        _terms.Add(new LossTerm(name, weighted, weight));
+        _terms.Add(new LossTerm(name, weighted, weight, raw));
         return this;
     }
 
     /// <summary>The term called <paramref name="name"/>, or null.</summary>
     public LossTerm? this[string name] => _terms.FirstOrDefault(t => t.Name == name);
 
-    /// <summary>The first term whose value is NaN or ±∞, or null when all are finite.</summary>
-    public LossTerm? FirstNonFinite() => _terms.FirstOrDefault(t => !double.IsFinite(t.Value));
+    /// <summary>
+    /// The first trained term (non-zero weight) whose value is NaN or ±∞, or null when all are finite. A logged-only term
+    /// (weight 0) does not stop training: it does not reach the update.
+    /// </summary>
+    public LossTerm? FirstNonFinite() => _terms.FirstOrDefault(t => t.Weight != 0 && (!double.IsFinite(t.Value) || !double.IsFinite(t.Raw)));
 
     /// <summary>Σ weighted terms over the terms with a non-zero weight (a scalar tensor to call Backward on).</summary>
     public Tensor Total()

@@ -135,7 +135,7 @@ public sealed class Trainer
         if (losses.FirstNonFinite() is { } bad)
         {
             _wall.Stop();
-            throw new NonFiniteLossException(bad.Name, context.Step, bad.Value, null);
+            throw new NonFiniteLossException(bad.Name, context.Step, double.IsFinite(bad.Value) ? bad.Raw : bad.Value, null);
         }
         losses.Total().Backward();
         LastGradNorm = GradClip.ClipGradNorm(Task.Trainable.Parameters(), Options.GradClip);

@@ -37,7 +37,7 @@ public static class TestRun
         var report = PoseNetWeights.Load(net, weights);
         log?.WriteLine($"weights {weights} ({bb}): {report.Matched.Count} keys loaded");
         var result = TrainRun.Tester(cfg, loader).Evaluate(net, loader.Epoch(0));
-        var files = EvaluationWriter.Write(outDir, result, bb);
+        var files = EvaluationWriter.Write(outDir, result, bb, loader.Builder.Dataset);
         foreach (var p in loader.Problems) log?.WriteLine($"skipped: {p}");
         return (result, files);
     }

@@ -190,7 +190,7 @@ public static class TrainRun
         if (outcome == TrainOutcome.Completed)
         {
             files.AddRange([checkpoints.FinalPath, pth]);
-            if (validation.Last is not null) files.AddRange(EvaluationWriter.Write(Path.Combine(workDir, "validation"), validation.Last, distiller is null ? "network" : "distilled"));
+            if (validation.Last is not null) files.AddRange(EvaluationWriter.Write(Path.Combine(workDir, "validation"), validation.Last, distiller is null ? "network" : "distilled", validLoader.Builder.Dataset));
         }
         if (File.Exists(plots.LossCurvesPath)) files.Add(plots.LossCurvesPath);
         if (pictures is not null) files.AddRange(pictures.Written);

@@ -54,7 +54,8 @@ public sealed class PoseTesterTests(TinyDataset data) : IClassFixture<TinyDatase
         Assert.All(result.Predictions, p => Assert.NotNull(p.R));
         Assert.Equal(100.0, result.Adi01, 6);
         Assert.All(result.Predictions, p => Assert.True(p.Error2DPx < 0.5, $"{p.Path}: reprojection {p.Error2DPx} px"));
-        var files = EvaluationWriter.Write(_dir, result);
+        var files = EvaluationWriter.Write(_dir, result, dataset: loader.Builder.Dataset);
+        Assert.Contains(files, f => f.EndsWith("contact_sheet.png", StringComparison.Ordinal));
         Assert.All(files, f => Assert.True(File.Exists(f), f));
         var csv = PoseKD.Geometry.Bop.BopResultsCsv.Read(Path.Combine(_dir, EvaluationWriter.BopCsvName));
         Assert.Equal(8, csv.Count);
