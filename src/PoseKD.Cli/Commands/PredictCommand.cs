@@ -10,6 +10,7 @@ using PoseKD.Engine.Serialization;
 using PoseKD.Engine.Tensors;
 using PoseKD.Geometry.Cameras;
 using PoseKD.Geometry.Rotations;
+using PoseKD.Inference.Runtime;
 using PoseKD.Model.Network;
 using PoseKD.Model.PostProcessing;
 using PoseKD.Model.Targets;
@@ -67,6 +68,9 @@ public sealed class PredictCommand : IVerb
 
         /// <summary>Optional safetensors dump of the input crop and the raw per-level maps.</summary>
         public string? RawPath { get; init; }
+
+        /// <summary>"engine" (PoseKD's network on <see cref="WeightsPath"/>) or "onnx" (ONNX Runtime on the exported .onnx file <see cref="WeightsPath"/> names).</summary>
+        public string Runtime { get; init; } = "engine";
     }
 
     /// <inheritdoc />
@@ -85,8 +89,10 @@ public sealed class PredictCommand : IVerb
         var output = new Option<string>("--out") { Description = "Output picture (PNG) with the predicted boxes, axes and keypoints.", Required = true };
         var json = new Option<string?>("--json") { Description = "Write the poses (class, score, R, t, inliers) as JSON." };
         var raw = new Option<string?>("--dump-raw") { Description = "Write the input crop and the raw per-level class/regression maps as safetensors." };
+        var runtime = new Option<string>("--runtime") { Description = "engine (PoseKD's network on --weights) | onnx (ONNX Runtime on the .onnx file --weights names, from posekd export).", DefaultValueFactory = _ => "engine" };
+        runtime.AcceptOnlyFromAmong("engine", "onnx");
         var cmd = new Command("predict", "Estimate object poses in one image and draw them.");
-        foreach (var o in new Option[] { config, backbone, weights, image, k, box, detections, objId, classId, bboxFile, output, json, raw }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { config, backbone, weights, image, k, box, detections, objId, classId, bboxFile, output, json, raw, runtime }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var req = new Request
@@ -96,6 +102,7 @@ public sealed class PredictCommand : IVerb
                 Box = ParseNumbers(parse.GetValue(box), 4, "--box", "x1,y1,x2,y2"), DetectionsPath = parse.GetValue(detections),
                 ObjectId = parse.GetValue(objId), ClassId = parse.GetValue(classId), BboxFile = parse.GetValue(bboxFile),
                 OutPath = parse.GetValue(output)!, JsonPath = parse.GetValue(json), RawPath = parse.GetValue(raw),
+                Runtime = parse.GetValue(runtime)!,
             };
             var preds = Run(req);
             Console.WriteLine(preds.Count == 0 ? "no object found" : string.Join(Environment.NewLine, preds.Select(p =>
@@ -137,13 +144,24 @@ public sealed class PredictCommand : IVerb
         if (!(kImg[0] > 0 && kImg[4] > 0)) throw new ArgumentException($"--K focal lengths must be positive, got fx {kImg[0]}, fy {kImg[4]}");
         var box = ImageBox(request, img.Width, img.Height);
 
-        var net = new PoseNet(netOptions);
-        PoseNetWeights.Load(net, request.WeightsPath);
-        net.Eval();
-        var run = Predict(img, kImg, box, cfg, head, keypoints, request.ClassId, (crop, _) =>
+        Prediction run;
+        if (request.Runtime == "onnx")
         {
-            using (GradMode.NoGrad()) return net.Forward(crop);
-        });
+            using var onnx = OnnxNetworkRunner.Open(request.WeightsPath);
+            if (onnx.InputRes != cfg.Input.InputRes) cfg = cfg with { Input = cfg.Input with { InputRes = onnx.InputRes } };
+            run = Predict(img, kImg, box, cfg, head, keypoints, request.ClassId, (crop, _) => BatchedRunner.Run(onnx, crop));
+        }
+        else if (request.Runtime == "engine")
+        {
+            var net = new PoseNet(netOptions);
+            PoseNetWeights.Load(net, request.WeightsPath);
+            net.Eval();
+            run = Predict(img, kImg, box, cfg, head, keypoints, request.ClassId, (crop, _) =>
+            {
+                using (GradMode.NoGrad()) return net.Forward(crop);
+            });
+        }
+        else throw new ArgumentException($"--runtime: expected engine or onnx, got '{request.Runtime}'");
         WriteFile(request.OutPath, run.Picture);
         if (request.JsonPath != null) WriteFile(request.JsonPath, System.Text.Encoding.UTF8.GetBytes(Json(request, kImg, box, run.Poses) + "\n"));
         if (request.RawPath != null) DumpRaw(request.RawPath, run.Crop, cfg.Input.InputRes, run.BboxTrans, run.Output);

@@ -1,3 +1,4 @@
+using PoseKD.Data.Loading;
 using PoseKD.Data.Transforms;
 using PoseKD.Engine;
 using PoseKD.Model.Network;
@@ -12,9 +13,13 @@ namespace PoseKD.Training.Runs;
 /// </summary>
 public static class TestRun
 {
-    /// <summary>Runs the test; returns the result and the files written.</summary>
+    /// <summary>
+    /// Runs the test; returns the result and the files written. <paramref name="forward"/>, when given, is the network
+    /// step (e.g. ONNX Runtime on the file <paramref name="weights"/> names); otherwise the weights load into PoseKD's network.
+    /// </summary>
     public static (EvaluationResult Result, IReadOnlyList<string> Files) Execute(string configPath, string? backbone, string weights, string outDir,
-        string? detections = null, int? inputRes = null, int? threads = null, int? workers = null, TextWriter? log = null)
+        string? detections = null, int? inputRes = null, int? threads = null, int? workers = null, TextWriter? log = null,
+        Func<Batch, PoseNetOutput>? forward = null)
     {
         ArgumentNullException.ThrowIfNull(configPath);
         ArgumentNullException.ThrowIfNull(weights);
@@ -23,7 +28,7 @@ public static class TestRun
         if (detections is not null && !File.Exists(detections)) throw new FileNotFoundException($"--detections: file not found: {detections}", detections);
         var cfg = PoseKDConfig.Load(configPath);
         if (cfg.UnknownKeys.Count > 0) log?.WriteLine($"config {configPath}: keys PoseKD does not use (ignored): {string.Join(", ", cfg.UnknownKeys)}");
-        string bb = backbone ?? PoseNetWeights.DetectBackbone(Engine.Serialization.Checkpoint.ReadWeights(weights)) ?? cfg.Model.Backbone;
+        string bb = backbone ?? (forward is null ? PoseNetWeights.DetectBackbone(Engine.Serialization.Checkpoint.ReadWeights(weights)) : null) ?? cfg.Model.Backbone;
         cfg = cfg.WithBackbone(bb);
         cfg = cfg with
         {
@@ -33,10 +38,19 @@ public static class TestRun
         cfg.Validate();
         if (cfg.Run.Threads > 0) NativeSettings.Threads = cfg.Run.Threads;
         var loader = TrainRun.TestLoader(cfg, "TEST", detections is null ? null : Detections.Read(detections));
-        var net = TrainRun.BuildNetwork(cfg);
-        var report = PoseNetWeights.Load(net, weights);
-        log?.WriteLine($"weights {weights} ({bb}): {report.Matched.Count} keys loaded");
-        var result = TrainRun.Tester(cfg, loader).Evaluate(net, loader.Epoch(0));
+        EvaluationResult result;
+        if (forward is null)
+        {
+            var net = TrainRun.BuildNetwork(cfg);
+            var report = PoseNetWeights.Load(net, weights);
+            log?.WriteLine($"weights {weights} ({bb}): {report.Matched.Count} keys loaded");
+            result = TrainRun.Tester(cfg, loader).Evaluate(net, loader.Epoch(0));
+        }
+        else
+        {
+            log?.WriteLine($"network {weights}: run by the given runtime");
+            result = TrainRun.Tester(cfg, loader).Evaluate(forward, loader.Epoch(0));
+        }
         var files = EvaluationWriter.Write(outDir, result, bb, loader.Builder.Dataset);
         foreach (var p in loader.Problems) log?.WriteLine($"skipped: {p}");
         return (result, files);

@@ -172,6 +172,31 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Predict_RuntimeOnnx_SameRawMapsAsTheEngine()
+    {
+        var (_, config, weights) = Setup();
+        var onnx = Path.Combine(_dir, "m1.onnx");
+        Assert.Equal(0, Program.Main(["export", "--config", config, "--weights", weights, "--onnx", onnx, "--batch", "1"]));
+        var image = new Image8(160, 120, 3);
+        new Random(3).NextBytes(image.Data);
+        var png = Path.Combine(_dir, "img.png");
+        File.WriteAllBytes(png, PoseKD.Data.Imaging.PngEncoder.Encode(image));
+        string[] common = ["predict", "--config", config, "--image", png, "--K", "150,150,80,60", "--box", "40,30,120,90"];
+        Assert.Equal(0, Program.Main([.. common, "--weights", weights, "--out", Path.Combine(_dir, "e.png"), "--dump-raw", Path.Combine(_dir, "e.safetensors")]));
+        Assert.Equal(0, Program.Main([.. common, "--weights", onnx, "--runtime", "onnx", "--out", Path.Combine(_dir, "o.png"), "--dump-raw", Path.Combine(_dir, "o.safetensors")]));
+        var e = SafeTensors.Read(Path.Combine(_dir, "e.safetensors"));
+        var o = SafeTensors.Read(Path.Combine(_dir, "o.safetensors"));
+        Assert.Equal(e.Keys.Order(), o.Keys.Order());
+        Assert.Contains("cls0", e.Keys);
+        foreach (var key in e.Keys.Where(k => k.StartsWith("cls", StringComparison.Ordinal) || k.StartsWith("reg", StringComparison.Ordinal) || k == "input"))
+            Numeric.AssertClose(e[key].Data, o[key].Data, 1e-4, 1e-4, key);
+    }
+
+    [Fact]
+    public void Predict_UnknownRuntime_ExitsWithUsageError() =>
+        Assert.NotEqual(0, Program.Main(["predict", "--weights", "w", "--image", "i.png", "--out", "o.png", "--runtime", "tensorrt"]));
+
+    [Fact]
     public void DeploymentConfig_SameYaml_AgreesWithTrainingsConfigMapping()
     {
         var (_, config, _) = Setup();
