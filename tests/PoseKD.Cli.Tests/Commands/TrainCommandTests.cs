@@ -49,7 +49,23 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(0, Program.Main(["test", "--config", config, "--weights", Path.Combine(work, "final.safetensors"), "--input-res", "32", "--out", outDir]));
         Assert.True(File.Exists(Path.Combine(outDir, "posekd_results.csv")));
         Assert.True(File.Exists(Path.Combine(outDir, "preds.json")));
+        // the same weights exported to ONNX and tested with --runtime onnx: the same images get evaluated
+        string onnx = Path.Combine(_dir, "final.onnx");
+        Assert.Equal(0, Program.Main(["export", "--config", config, "--weights", Path.Combine(work, "final.safetensors"), "--onnx", onnx, "--batch", "1"]));
+        int res;
+        using (var runner = PoseKD.Inference.Runtime.OnnxNetworkRunner.Open(onnx)) res = runner.InputRes;
+        string engineDir = Path.Combine(_dir, "test-engine"), onnxDir = Path.Combine(_dir, "test-onnx");
+        Assert.Equal(0, Program.Main(["test", "--config", config, "--weights", Path.Combine(work, "final.safetensors"), "--input-res", $"{res}", "--out", engineDir]));
+        Assert.Equal(0, Program.Main(["test", "--config", config, "--weights", onnx, "--runtime", "onnx", "--out", onnxDir]));
+        using var pe = JsonDocument.Parse(File.ReadAllText(Path.Combine(engineDir, "preds.json")));
+        using var po = JsonDocument.Parse(File.ReadAllText(Path.Combine(onnxDir, "preds.json")));
+        Assert.NotEqual(0, pe.RootElement.GetArrayLength());
+        Assert.Equal(Rows(pe.RootElement), Rows(po.RootElement));
         // missing teacher: one clear error, exit code 1
         Assert.Equal(1, Program.Main([.. train, "--teacher-weights", Path.Combine(_dir, "nope.safetensors"), "--work-dir", Path.Combine(_dir, "r2")]));
     }
+
+    /// <summary>Each prediction's image and whether it has a pose.</summary>
+    private static List<string> Rows(JsonElement preds) =>
+        preds.EnumerateArray().Select(p => $"{p.GetProperty("path").GetString()} {p.GetProperty("R").ValueKind == JsonValueKind.Null}").ToList();
 }
