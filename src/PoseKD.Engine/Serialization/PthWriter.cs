@@ -175,27 +175,6 @@ public static class PthWriter
     /// <summary>A minimal zip writer: stored (uncompressed) entries, data 64-byte aligned through the local extra field.</summary>
     private static class StoredZip
     {
-        private static readonly uint[] Table = BuildTable();
-
-        private static uint[] BuildTable()
-        {
-            var t = new uint[256];
-            for (uint n = 0; n < 256; n++)
-            {
-                uint c = n;
-                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-                t[n] = c;
-            }
-            return t;
-        }
-
-        private static uint Crc32(ReadOnlySpan<byte> data)
-        {
-            uint c = 0xFFFFFFFFu;
-            foreach (byte b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
-            return ~c;
-        }
-
         public static void Write(Stream output, IReadOnlyList<(string Name, byte[] Data)> files)
         {
             var central = new MemoryStream();
@@ -206,7 +185,7 @@ public static class PthWriter
             {
                 if (data.LongLength > uint.MaxValue - 1024) throw new ArgumentException($"zip entry '{name}' is larger than 4 GiB (ZIP64 is not written)");
                 var nameBytes = Encoding.UTF8.GetBytes(name);
-                uint crc = Crc32(data);
+                uint crc = Crc32.Compute(data);
                 long dataStart = offset + 30 + nameBytes.Length;
                 int pad = (int)((64 - (dataStart + 4) % 64) % 64);     // 4 bytes of extra-field header, then padding
                 int extraLen = 4 + pad;

@@ -1,7 +1,7 @@
-namespace PoseKD.Data.Imaging;
+namespace PoseKD.Engine.Serialization;
 
-/// <summary>CRC-32 (ISO-HDLC, polynomial 0xEDB88320 reflected) as PNG chunks use it.</summary>
-internal static class Crc32
+/// <summary>CRC-32 (ISO-HDLC, polynomial 0xEDB88320 reflected) as PNG chunks and zip entries use it.</summary>
+public static class Crc32
 {
     private static readonly uint[] Table = BuildTable();
 
