@@ -58,7 +58,15 @@ public static class KdCloudPainter
         for (int k = 0; k < 8; k++)
         {
             float left = k % 4 * PanelSize, top = k / 4 * (PanelSize + CaptionHeight) + CaptionHeight;
-            canvas.DrawText($"kp {k}   teacher {teacher.Count}   student {student.Count}", left + 4, top - 4, SKTextAlign.Left, font, text);
+            // caption doubles as the legend: each cloud's name in its own colour
+            float x = left + 4, y = top - 4;
+            foreach (var (label, color) in new[] { ($"kp {k}   ", SKColors.Black), ($"teacher {teacher.Count}", TeacherColor.WithAlpha(255)), ("   ", SKColors.Black), ($"student {student.Count}", StudentColor.WithAlpha(255)) })
+            {
+                text.Color = color;
+                canvas.DrawText(label, x, y, SKTextAlign.Left, font, text);
+                x += font.MeasureText(label);
+            }
+            text.Color = SKColors.Black;
             canvas.DrawBitmap(background, new SKRect(left, top, left + PanelSize, top + PanelSize));
             canvas.Save();
             canvas.ClipRect(new SKRect(left, top, left + PanelSize, top + PanelSize));
