@@ -49,12 +49,12 @@ public class SmallMatrixTests
     }
 
     [Fact]
-    public void JacobiSvdOpenCv_Symmetric_GivesDescendingOrthonormalVectors()
+    public void JacobiSvdOpenCvFull_Symmetric_GivesDescendingOrthonormalVectors()
     {
         var a0 = RandomSymmetric(3, 7);
         var a = (double[])a0.Clone();
         var w = new double[3];
-        SmallMatrix.JacobiSvdOpenCv(a, w, 3);
+        SmallMatrix.JacobiSvdOpenCvFull(a, w, new double[9], 3, 3);
         Assert.True(w[0] >= w[1] && w[1] >= w[2]);
         for (int k = 0; k < 3; k++)
             for (int i = 0; i < 3; i++)
