@@ -18,6 +18,8 @@ import types
 
 import numpy as np
 
+from rotations import random_rotation  # noqa: E402
+
 # pose_error imports optional modules (rendering-based visibility) that this fixture does not use.
 for name in ("bop_toolkit_lib.visibility",):
     if name not in sys.modules:
@@ -34,15 +36,6 @@ def rot(axis, deg):
     a = np.radians(deg)
     k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
     return np.eye(3) + np.sin(a) * k + (1 - np.cos(a)) * k @ k
-
-
-def random_rotation(rng):
-    q = rng.normal(size=4)
-    q /= np.linalg.norm(q)
-    w, x, y, z = q
-    return np.array([[w*w+x*x-y*y-z*z, 2*(x*y-w*z), 2*(x*z+w*y)],
-                     [2*(x*y+w*z), w*w-x*x+y*y-z*z, 2*(y*z-w*x)],
-                     [2*(x*z-w*y), 2*(y*z+w*x), w*w-x*x-y*y+z*z]])
 
 
 def main():

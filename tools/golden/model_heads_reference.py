@@ -26,6 +26,8 @@ import types
 
 import cv2
 import numpy as np
+
+from rotations import random_rotation  # noqa: E402
 import torch
 
 import safetensors_io
@@ -70,15 +72,6 @@ DIAMETERS = [104.26, 250.85, 167.49, 177.43, 204.83, 154.63, 129.85, 264.12, 110
 SIZES, STRIDES = [32, 64, 128, 256, 512], [8, 16, 32, 64, 128]
 S, C, LEVELS = 256, 3, 4
 GRIDS = [S // STRIDES[k] for k in range(LEVELS)]
-
-
-def random_rotation(rng):
-    q = rng.normal(size=4)
-    q /= np.linalg.norm(q)
-    w, x, y, z = q
-    return np.array([[w*w+x*x-y*y-z*z, 2*(x*y-w*z), 2*(x*z+w*y)],
-                     [2*(x*y+w*z), w*w-x*x+y*y-z*z, 2*(y*z-w*x)],
-                     [2*(x*z-w*y), 2*(y*z+w*x), w*w-x*x-y*y+z*z]])
 
 
 def box_corners(half):

@@ -24,6 +24,8 @@ import time
 import cv2
 import numpy as np
 
+from rotations import random_rotation  # noqa: E402
+
 K = np.array([[572.4114, 0, 325.2611], [0, 573.57043, 242.04899], [0, 0, 1]], dtype=np.float64)
 HALF = np.array([37.9, 38.7, 45.9])  # ape-sized box (mm)
 CELLS, KPTS, N_PROBLEMS = 10, 8, 64
@@ -34,15 +36,6 @@ def corners():
     for i in range(8):
         c[i] = [HALF[0] if i & 4 else -HALF[0], HALF[1] if i & 2 else -HALF[1], HALF[2] if i & 1 else -HALF[2]]
     return c
-
-
-def random_rotation(rng):
-    q = rng.normal(size=4)
-    q /= np.linalg.norm(q)
-    w, x, y, z = q
-    return np.array([[w*w+x*x-y*y-z*z, 2*(x*y-w*z), 2*(x*z+w*y)],
-                     [2*(x*y+w*z), w*w-x*x+y*y-z*z, 2*(y*z-w*x)],
-                     [2*(x*z-w*y), 2*(y*z+w*x), w*w-x*x-y*y+z*z]])
 
 
 def main():
