@@ -63,6 +63,39 @@ public static class ImageWarp
             }
     }
 
+    /// <summary>
+    /// Bilinear warp of an interleaved byte image src [sh, sw, c] into a planar float image dst [c, dh, dw] whose
+    /// taps are normalised as (v/255 − mean_k)/std_k; taps outside the source are 0. Bit-identical to normalising the
+    /// whole source and then calling <see cref="BilinearPlanarF32"/> with border 0, but touches only the taps it needs.
+    /// </summary>
+    public static void BilinearU8ToPlanarNormalized(ReadOnlySpan<byte> src, ReadOnlySpan<double> m, ReadOnlySpan<double> mean, ReadOnlySpan<double> std, Span<float> dst, int sw, int sh, int dw, int dh, int c)
+    {
+        Check(src.Length, sw * sh * c, dst.Length, dw * dh * c);
+        if (mean.Length != c || std.Length != c) throw new ArgumentException($"mean ({mean.Length}) and std ({std.Length}) need one value per channel ({c})");
+        var inv = PoseKD.Geometry.Cameras.Affine2D.Invert(m);
+        Span<float> mk = stackalloc float[c], sk = stackalloc float[c];
+        for (int k = 0; k < c; k++) { mk[k] = (float)mean[k]; sk[k] = (float)std[k]; }
+        for (int y = 0; y < dh; y++)
+            for (int x = 0; x < dw; x++)
+            {
+                double sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
+                int o = y * dw + x;
+                if (!(sx > -1 && sy > -1 && sx < sw && sy < sh))
+                {
+                    for (int k = 0; k < c; k++) dst[k * dw * dh + o] = 0f;
+                    continue;
+                }
+                int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
+                float tx = (float)(sx - x0), ty = (float)(sy - y0);
+                for (int k = 0; k < c; k++)
+                {
+                    float v00 = PxN(src, x0, y0, k, sw, sh, c, mk[k], sk[k]), v01 = PxN(src, x0 + 1, y0, k, sw, sh, c, mk[k], sk[k]);
+                    float v10 = PxN(src, x0, y0 + 1, k, sw, sh, c, mk[k], sk[k]), v11 = PxN(src, x0 + 1, y0 + 1, k, sw, sh, c, mk[k], sk[k]);
+                    dst[k * dw * dh + o] = (1 - ty) * ((1 - tx) * v00 + tx * v01) + ty * ((1 - tx) * v10 + tx * v11);
+                }
+            }
+    }
+
     /// <summary>Nearest-neighbour warp of a label map src [sh, sw] into dst [dh, dw]; outside → <paramref name="border"/>.</summary>
     public static void NearestU8(ReadOnlySpan<byte> src, ReadOnlySpan<double> m, byte border, Span<byte> dst, int sw, int sh, int dw, int dh)
     {
@@ -78,6 +111,9 @@ public static class ImageWarp
 
     private static double Px(ReadOnlySpan<byte> s, int x, int y, int k, int w, int h, int c, byte border) =>
         (uint)x < (uint)w && (uint)y < (uint)h ? s[(y * w + x) * c + k] : border;
+
+    private static float PxN(ReadOnlySpan<byte> s, int x, int y, int k, int w, int h, int c, float mean, float std) =>
+        (uint)x < (uint)w && (uint)y < (uint)h ? (s[(y * w + x) * c + k] / 255f - mean) / std : 0f;
 
     private static float PxF(ReadOnlySpan<float> s, int x, int y, int w, int h, float border) =>
         (uint)x < (uint)w && (uint)y < (uint)h ? s[y * w + x] : border;

@@ -61,8 +61,13 @@ public sealed class SampleBuilder
         var kInv = Camera.InvertK(bs.K);
         var m3 = RotationMath.Multiply(o.InternalK, kInv);
         var resize = Affine2D.FromMatrix3x3(m3);
-        var rgb = new byte[w * h * 3];
-        ImageWarp.BilinearU8(img!.Data, resize, 128, rgb, img.Width, img.Height, w, h, 3);
+        byte[] rgb;
+        if (img!.Width == w && img.Height == h && IsIdentity(resize)) rgb = (byte[])img.Data.Clone(); // the warp would copy
+        else
+        {
+            rgb = new byte[w * h * 3];
+            ImageWarp.BilinearU8(img.Data, resize, 128, rgb, img.Width, img.Height, w, h, 3);
+        }
         target.Transform(resize, o.InternalK, w, h, kp);
         if (Training)
         {
@@ -89,7 +94,6 @@ public sealed class SampleBuilder
             Augment.Noise(rng, o.Noise, rgb);
         }
         if (o.Grayscale) Augment.Grayscale(rgb);
-        var norm = Normalize(rgb, w, h, o.PixelMean, o.PixelStd);
         target.RemoveInvalid(o.MinMaskArea);
         if (Training && target.Count == 0) { problem = $"{bs.ImagePath}: no instance with ≥ {o.MinMaskArea} visible pixels"; return null; }
 
@@ -111,7 +115,7 @@ public sealed class SampleBuilder
         int s = o.InputRes;
         var trans = Dzi.CropTransform(cx, cy, side, s);
         var crop = new float[3 * s * s];
-        ImageWarp.BilinearPlanarF32(norm, trans, 0f, crop, w, h, s, s, 3);
+        ImageWarp.BilinearU8ToPlanarNormalized(rgb, trans, o.PixelMean, o.PixelStd, crop, w, h, s, s, 3); // = Normalize, then warp
         var labels = new byte[s * s];
         ImageWarp.NearestU8(target.Labels, trans, 0, labels, w, h, s, s);
         var keypoints = new double[target.Count][];
@@ -131,6 +135,11 @@ public sealed class SampleBuilder
             Index = index, SceneId = bs.SceneId, ImId = bs.ImId,
         };
     }
+
+    // Within 1e-9 of the identity a bilinear byte warp of an image ≤ 10⁵ px wide returns the source bytes (every sample
+    // lands within 1e-4 px of a pixel centre, and rounding restores the integer).
+    private static bool IsIdentity(double[] m) =>
+        Math.Abs(m[0] - 1) < 1e-9 && Math.Abs(m[1]) < 1e-9 && Math.Abs(m[2]) < 1e-9 && Math.Abs(m[3]) < 1e-9 && Math.Abs(m[4] - 1) < 1e-9 && Math.Abs(m[5]) < 1e-9;
 
     /// <summary>RGB bytes [h, w, 3] → planar floats [3, h, w]: (v/255 − mean_c)/std_c.</summary>
     public static float[] Normalize(byte[] rgb, int w, int h, double[] mean, double[] std)

@@ -17,7 +17,7 @@ public sealed class Trainer
     private readonly List<ITrainHook> _hooks = [];
     private IEnumerator<Batch>? _batches;
     private readonly Stopwatch _wall = new();
-    private double _dataWaitSeconds;
+    private double _dataWaitSeconds, _forwardSeconds, _backwardSeconds, _optimizerSeconds;
     private readonly Queue<(double Time, long Images)> _recent = new();
     private long _images;
 
@@ -66,6 +66,12 @@ public sealed class Trainer
     public double WallSeconds => _wall.Elapsed.TotalSeconds;
     /// <summary>Seconds the loop waited for the next batch (data not ready), in this process.</summary>
     public double DataWaitSeconds => _dataWaitSeconds;
+    /// <summary>Seconds spent in the task's forward pass and loss terms, in this process.</summary>
+    public double ForwardSeconds => _forwardSeconds;
+    /// <summary>Seconds spent in backward, in this process.</summary>
+    public double BackwardSeconds => _backwardSeconds;
+    /// <summary>Seconds spent in gradient clipping, AdamW and the schedule, in this process.</summary>
+    public double OptimizerSeconds => _optimizerSeconds;
     /// <summary>Training images processed in this process.</summary>
     public long ImagesSeen => _images;
     /// <summary>Cancellation (Ctrl-C) checked between steps.</summary>
@@ -130,17 +136,23 @@ public sealed class Trainer
         var context = new StepContext(Step + 1, StepContext.RngFor(Options.Seed, Step + 1));
         double lr = Optimizer.LearningRate;
 
+        var t0 = Stopwatch.GetTimestamp();
         Optimizer.ZeroGrad();
         var losses = Task.Losses(batch, context);
+        var t1 = Stopwatch.GetTimestamp();
+        _forwardSeconds += Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
         if (losses.FirstNonFinite() is { } bad)
         {
             _wall.Stop();
             throw new NonFiniteLossException(bad.Name, context.Step, double.IsFinite(bad.Value) ? bad.Raw : bad.Value, null);
         }
         losses.Total().Backward();
+        var t2 = Stopwatch.GetTimestamp();
+        _backwardSeconds += Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
         LastGradNorm = GradClip.ClipGradNorm(Task.Trainable.Parameters(), Options.GradClip);
         Optimizer.Step();
         Scheduler.Step();
+        _optimizerSeconds += Stopwatch.GetElapsedTime(t2).TotalSeconds;
 
         Step = context.Step;
         LastLosses = losses;

@@ -195,7 +195,7 @@ public static class TrainRun
         if (File.Exists(plots.LossCurvesPath)) files.Add(plots.LossCurvesPath);
         if (pictures is not null) files.AddRange(pictures.Written);
         File.WriteAllText(Path.Combine(workDir, "throughput.json"), string.Create(inv,
-            $"{{\"steps\": {trainer.Step}, \"images_per_s\": {(trainer.WallSeconds > 0 ? trainer.ImagesSeen / trainer.WallSeconds : 0):R}, \"data_wait_share\": {trainer.DataWaitShare:R}, \"train_seconds\": {trainer.WallSeconds:R}, \"batch\": {cfg.Solver.ImsPerBatch}, \"input_res\": {cfg.Input.InputRes}, \"backbone\": \"{cfg.Model.Backbone}\", \"distill\": {(distiller is null ? "false" : "true")}}}\n"));
+            $"{{\"steps\": {trainer.Step}, \"images_per_s\": {(trainer.WallSeconds > 0 ? trainer.ImagesSeen / trainer.WallSeconds : 0):R}, \"data_wait_share\": {trainer.DataWaitShare:R}, \"train_seconds\": {trainer.WallSeconds:R}, \"data_wait_seconds\": {trainer.DataWaitSeconds:R}, \"forward_loss_seconds\": {trainer.ForwardSeconds:R}, \"backward_seconds\": {trainer.BackwardSeconds:R}, \"optimizer_seconds\": {trainer.OptimizerSeconds:R}, \"batch\": {cfg.Solver.ImsPerBatch}, \"input_res\": {cfg.Input.InputRes}, \"backbone\": \"{cfg.Model.Backbone}\", \"distill\": {(distiller is null ? "false" : "true")}}}\n"));
         return new TrainRunSummary
         {
             WorkDir = workDir, Outcome = outcome, Steps = trainer.Step, ResumedFrom = checkpoints.ResumedFrom,

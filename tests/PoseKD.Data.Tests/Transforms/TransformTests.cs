@@ -95,6 +95,29 @@ public sealed class TransformTests(SmallDataset data) : IClassFixture<SmallDatas
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ImageWarp_NormalizedCrop_BitIdenticalToNormalizeThenWarp(int seed)
+    {
+        // The fused crop must equal the two-pass path it replaced (normalise the whole image, then warp with border 0),
+        // including samples that straddle the image edge.
+        var rng = new Random(seed);
+        int sw = 37, sh = 23, s = 16;
+        var src = new byte[sw * sh * 3];
+        rng.NextBytes(src);
+        double[] mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
+        double side = 10 + 30 * rng.NextDouble(), cx = 4 * rng.NextDouble(), cy = sh - 4 * rng.NextDouble(); // near a corner
+        var m = Dzi.CropTransform(cx, cy, side, s);
+        var expected = new float[3 * s * s];
+        ImageWarp.BilinearPlanarF32(SampleBuilder.Normalize(src, sw, sh, mean, std), m, 0f, expected, sw, sh, s, s, 3);
+        var actual = new float[3 * s * s];
+        ImageWarp.BilinearU8ToPlanarNormalized(src, m, mean, std, actual, sw, sh, s, s, 3);
+        Assert.Equal(expected, actual);
+        Assert.Contains(actual, v => v == 0f); // the crop reaches outside the image
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Build_GeneratedImage_KeypointsAndLabelsConsistentInCrop(bool training)
