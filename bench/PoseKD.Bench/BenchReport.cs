@@ -36,6 +36,27 @@ public sealed class BenchReport
         return median;
     }
 
+    /// <summary>Records already measured repetitions <paramref name="ms"/> (min/median/max) under <paramref name="key"/>; returns the median.</summary>
+    public double Record(string key, double[] ms)
+    {
+        ArgumentNullException.ThrowIfNull(ms);
+        if (ms.Length == 0) throw new ArgumentException("no repetitions to record", nameof(ms));
+        var sorted = (double[])ms.Clone();
+        Array.Sort(sorted);
+        int n = sorted.Length;
+        double median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+        _results[key] = new JsonObject { ["median_ms"] = median, ["min_ms"] = sorted[0], ["max_ms"] = sorted[^1], ["reps"] = n };
+        Console.WriteLine($"  {key,-48} median {median,10:F3} ms  (min {sorted[0]:F3}, max {sorted[^1]:F3}, n={n})");
+        return median;
+    }
+
+    /// <summary>Records a named text (back-end, ISA) and prints it.</summary>
+    public void Text(string key, string value)
+    {
+        _results[key] = value;
+        Console.WriteLine($"  {key,-48} {value}");
+    }
+
     /// <summary>Records a named value (GFLOP/s, ratio, error, …) and prints it.</summary>
     public void Value(string key, double value, string unit = "")
     {

@@ -45,6 +45,21 @@ public static class NativeSettings
         set => _useOneDnn = value;
     }
 
+    /// <summary>
+    /// The instruction set oneDNN dispatches its kernels to on this machine (e.g. <c>Intel AVX2</c> or
+    /// <c>Intel AVX-512</c>), or null when <c>libdnnl.so.2</c> cannot be loaded. Speed figures depend on it.
+    /// </summary>
+    public static string? OneDnnIsa
+    {
+        get
+        {
+            if (!OneDnnConv.IsAvailable) return null;
+            int isa = OneDnn.dnnl_get_effective_cpu_isa();
+            nint name = OneDnn.dnnl_cpu_isa2str(isa);
+            return name != 0 ? System.Runtime.InteropServices.Marshal.PtrToStringUTF8(name) : $"dnnl_cpu_isa_t 0x{isa:x}";
+        }
+    }
+
     /// <summary>Parallel-loop options honouring <see cref="Threads"/>.</summary>
     internal static ParallelOptions ParallelOptions => new() { MaxDegreeOfParallelism = _threads };
 

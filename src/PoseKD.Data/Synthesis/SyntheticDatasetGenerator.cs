@@ -216,7 +216,7 @@ public static class SyntheticDatasetGenerator
             var c = MeshGeometry.BoxCorners(o.Mesh.Vertices);
             box.Append("    [\n");
             for (int i = 0; i < 8; i++)
-                box.Append("        [").Append(F(c[3 * i])).Append(", ").Append(F(c[3 * i + 1])).Append(", ").Append(F(c[3 * i + 2]))
+                box.Append("        [").Append(Real(c[3 * i])).Append(", ").Append(Real(c[3 * i + 1])).Append(", ").Append(Real(c[3 * i + 2]))
                    .Append(i < 7 ? "],\n" : "]\n");
             box.Append(o.ObjId == objects[^1].ObjId ? "    ]\n" : "    ],\n");
         }
@@ -260,6 +260,16 @@ public static class SyntheticDatasetGenerator
     }
 
     internal static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A JSON number that always reads back as a float (<c>-60.0</c>, not <c>-60</c>): the reference turns the box
+    /// file into a numpy array and hands it to <c>cv2.solvePnP</c>, which rejects integer arrays.
+    /// </summary>
+    internal static string Real(double v)
+    {
+        string s = F(v);
+        return s.Contains('.') || s.Contains('E') || s.Contains('e') ? s : s + ".0";
+    }
 
     private static long WriteText(string path, string text)
     {

@@ -28,6 +28,10 @@ internal static class BackwardEngine
 
         var order = TopologicalOrder(root.GradFn);
         var pending = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance) { [root.GradFn] = seed };
+        // Under a BufferArena, gradient buffers the walk has consumed go back to the arena at once, so later nodes
+        // reuse them (PyTorch frees them likewise): a buffer is handed back when no pending gradient refers to it.
+        var recycler = BufferArena.Current is { } arena ? new GradRecycler(arena, seed) : null;
+        recycler?.Hold(seed);
         using (GradMode.NoGrad())
         {
             foreach (var node in order)
@@ -52,16 +56,57 @@ internal static class BackwardEngine
                     {
                         if (pending.TryGetValue(fn, out var prev))
                         {
-                            var sum = new float[prev.Numel];
+                            var sum = BufferArena.Allocate(prev.Numel);
                             Elementwise.Add(prev.Data, gi.Data, sum);
-                            pending[fn] = Tensor.FromArray(sum, input.Shape);
+                            var summed = Tensor.FromArray(sum, input.Shape);
+                            pending[fn] = summed;
+                            recycler?.Hold(summed);
+                            recycler?.Drop(prev);
+                            recycler?.Consider(gi);
                         }
-                        else pending[fn] = gi;
+                        else
+                        {
+                            pending[fn] = gi;
+                            recycler?.Hold(gi);
+                        }
                     }
-                    else AccumulateLeaf(input, gi);
+                    else
+                    {
+                        AccumulateLeaf(input, gi);
+                        recycler?.Consider(gi);
+                    }
                 }
+                recycler?.Drop(g);
                 if (!retainGraph) node.Release();
             }
+        }
+    }
+
+    /// <summary>
+    /// Reference counts of the gradient buffers held in the pending map (by array identity, since a node may pass its
+    /// incoming gradient through or share one tensor between inputs). A buffer whose count falls to zero is handed
+    /// back to the arena — only if the arena served it this step, and never the seed (the caller's tensor).
+    /// </summary>
+    private sealed class GradRecycler(BufferArena arena, Tensor seed)
+    {
+        private readonly Dictionary<float[], int> _refs = new(ReferenceEqualityComparer.Instance);
+
+        public void Hold(Tensor t) => _refs[t.Data] = _refs.GetValueOrDefault(t.Data) + 1;
+
+        /// <summary>One pending reference to <paramref name="t"/>'s buffer is gone.</summary>
+        public void Drop(Tensor t)
+        {
+            if (!_refs.TryGetValue(t.Data, out int n)) return;
+            if (n > 1) { _refs[t.Data] = n - 1; return; }
+            _refs.Remove(t.Data);
+            Consider(t);
+        }
+
+        /// <summary>A gradient that was consumed without being stored: back to the arena unless still pending.</summary>
+        public void Consider(Tensor t)
+        {
+            if (_refs.ContainsKey(t.Data) || ReferenceEquals(t.Data, seed.Data)) return;
+            arena.Release(t.Data);
         }
     }
 

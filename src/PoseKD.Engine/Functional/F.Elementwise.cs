@@ -154,7 +154,7 @@ public static partial class F
 
     internal static float[] Expand(float[] x, int[] xShape, int[] shape)
     {
-        var d = new float[Shapes.Numel(shape)];
+        var d = BufferArena.Allocate(Shapes.Numel(shape));
         if (d.Length == 0) return d;
         if (Shapes.Equal(xShape, shape)) { x.AsSpan().CopyTo(d); return d; }
         var plan = new BroadcastPlan(xShape, shape);
@@ -176,12 +176,12 @@ public static partial class F
         if (Shapes.Equal(a.Shape, b.Shape))
         {
             shape = a.Shape;
-            var d = new float[ad.Length];
+            var d = BufferArena.Allocate(ad.Length);
             Parallelism.For(d.Length, 1, (s, e) => TOp.Apply(ad.AsSpan(s, e - s), bd.AsSpan(s, e - s), d.AsSpan(s, e - s)));
             return d;
         }
         shape = Shapes.Broadcast(a.Shape, b.Shape);
-        var r = new float[Shapes.Numel(shape)];
+        var r = BufferArena.Allocate(Shapes.Numel(shape));
         if (r.Length == 0) return r;
         if (bd.Length == 1 && r.Length == ad.Length)
         {
@@ -205,7 +205,7 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(a); ArgumentNullException.ThrowIfNull(b);
         var shape = Shapes.Broadcast(a.Shape, b.Shape);
         float[] ea = Expand(a.Data, a.Shape, shape), eb = Expand(b.Data, b.Shape, shape);
-        var d = new float[ea.Length];
+        var d = BufferArena.Allocate(ea.Length);
         for (int i = 0; i < d.Length; i++) d[i] = pred(ea[i], eb[i]) ? 1f : 0f;
         return Tensor.FromArray(d, shape);
     }
@@ -241,7 +241,7 @@ public static partial class F
                         // torch.minimum/maximum: the selected operand gets g, ties split g/2 each.
                         var shape = g.Shape;
                         float[] ea = Expand(a.Data, a.Shape, shape), eb = Expand(b.Data, b.Shape, shape);
-                        float[] da = new float[g.Numel], db = new float[g.Numel];
+                        float[] da = BufferArena.Allocate(g.Numel), db = BufferArena.Allocate(g.Numel);
                         bool max = kind == BinaryKind.Maximum;
                         for (int i = 0; i < da.Length; i++)
                         {

@@ -121,7 +121,7 @@ public static partial class F
         var values = Tensor.Zeros(shape);
         var indices = new int[values.Numel];
         var order = new int[size];
-        var keys = new float[size];
+        var keys = BufferArena.Allocate(size);
         Comparison<int> cmp = largest
             ? (a, b) => { int c = Rank(keys[b]).CompareTo(Rank(keys[a])); return c != 0 ? c : a.CompareTo(b); }
             : (a, b) => { int c = Rank(keys[a]).CompareTo(Rank(keys[b])); return c != 0 ? c : a.CompareTo(b); };
@@ -236,7 +236,7 @@ public static partial class F
             if (NeedsGrad(1))
             {
                 var src = Inputs[1];
-                var gathered = new float[index.Length];
+                var gathered = BufferArena.Allocate(index.Length);
                 Indexing.Gather(g.Data, g.Shape, index, indexShape, dim, gathered);
                 gs = Tensor.Zeros(src.Shape);
                 Layout.CopyRegion(gathered, indexShape, gs.Data, src.Shape);
@@ -249,7 +249,7 @@ public static partial class F
     {
         public override Tensor?[] Backward(Tensor g)
         {
-            var full = new float[Shapes.Numel(shape)];
+            var full = BufferArena.Allocate(Shapes.Numel(shape));
             for (int i = 0; i < positions.Length; i++) full[positions[i]] = g.Data[i];
             return [SumTo(Tensor.FromArray(full, shape), Inputs[0].Shape)];
         }

@@ -50,7 +50,7 @@ public static partial class F
         if (!(clampEps > 0 && clampEps < 0.5f)) throw new ArgumentException($"focal loss clamp epsilon {clampEps} must lie in (0, 0.5)", nameof(clampEps));
         if (GradMode.ShouldRecord(logits))
         {
-            var grad = new float[logits.Numel];
+            var grad = BufferArena.Allocate(logits.Numel);
             double loss = FocalLossKernels.ForwardWithGrad(logits.Data, labels, grad, gamma, alpha, clampEps, cells, k);
             return Tensor.Scalar((float)loss).SetGradFn(new FocalLossNode(logits, grad));
         }

@@ -32,7 +32,7 @@ public static partial class F
         float[] stat0, stat1;
         if (training)
         {
-            stat0 = new float[c]; stat1 = new float[c];
+            stat0 = BufferArena.Allocate(c); stat1 = BufferArena.Allocate(c);
             BatchNormKernels.ForwardTraining(x.Data, Span(weight), Span(bias), y.Data, stat0, stat1,
                 runningMean is null ? default : runningMean.Data, runningVar is null ? default : runningVar.Data, momentum, eps, n, c, h, w);
         }
@@ -63,8 +63,8 @@ public static partial class F
         CheckChannelVector(weight, c, x, nameof(weight));
         CheckChannelVector(bias, c, x, nameof(bias));
         var y = Tensor.Zeros(x.Shape);
-        var mean = new float[n * groups];
-        var invstd = new float[n * groups];
+        var mean = BufferArena.Allocate(n * groups);
+        var invstd = BufferArena.Allocate(n * groups);
         GroupNormKernels.Forward(x.Data, Span(weight), Span(bias), y.Data, mean, invstd, eps, n, c, spatial, 1, groups);
         var inputs = NonNull(x, weight, bias);
         if (GradMode.ShouldRecord(inputs)) y.SetGradFn(new GroupNormNode(inputs, weight is not null, bias is not null, mean, invstd, groups, spatial));

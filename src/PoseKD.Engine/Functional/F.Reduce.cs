@@ -87,7 +87,7 @@ public static partial class F
         if (runs.Count == 0 || outN == 0)
         {
             // Only size-1 dims are reduced (a copy), or the result is empty.
-            var copy = new float[outN];
+            var copy = BufferArena.Allocate(outN);
             if (outN > 0) x.AsSpan(0, outN).CopyTo(copy);
             return copy;
         }
@@ -100,7 +100,7 @@ public static partial class F
             for (int i = 0; i < first; i++) outer *= curShape[i];
             for (int i = first; i <= last; i++) r *= curShape[i];
             for (int i = last + 1; i < rank; i++) inner *= curShape[i];
-            var d = new float[outer * inner];
+            var d = BufferArena.Allocate(outer * inner);
             var src = cur;
             long cost = (long)r * inner * (kind == ReduceKind.LogSumExp ? 8 : 1);
             Parallelism.For(outer, cost, (s, e) =>

@@ -187,7 +187,7 @@ public static partial class F
 
     private static float[] PermuteData(float[] x, int[] shape, int[] perm)
     {
-        var d = new float[x.Length];
+        var d = BufferArena.Allocate(x.Length);
         bool identity = true;
         for (int i = 0; i < perm.Length; i++) if (perm[i] != i) identity = false;
         if (identity) { x.AsSpan().CopyTo(d); return d; }

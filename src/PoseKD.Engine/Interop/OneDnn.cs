@@ -123,6 +123,14 @@ internal static unsafe partial class OneDnn
     [LibraryImport(LibraryName)]
     internal static partial int dnnl_memory_destroy(nint memory);
 
+    /// <summary><c>dnnl_get_effective_cpu_isa</c>: the ISA oneDNN dispatches to (a <c>dnnl_cpu_isa_t</c>).</summary>
+    [LibraryImport(LibraryName)]
+    internal static partial int dnnl_get_effective_cpu_isa();
+
+    /// <summary><c>dnnl_cpu_isa2str</c>: a static name for a <c>dnnl_cpu_isa_t</c> (null if unknown).</summary>
+    [LibraryImport(LibraryName)]
+    internal static partial nint dnnl_cpu_isa2str(int isa);
+
     /// <summary>Sets the OpenMP thread count of the calling thread's next parallel regions.</summary>
     [LibraryImport(OpenMpLibraryName)]
     internal static partial void omp_set_num_threads(int threads);

@@ -166,7 +166,7 @@ public static class SamplesLoss
         }
 
         var s = new SinkhornNode.Saved(layout.TotalX, layout.TotalY, debias);
-        var values = new float[layout.Count];
+        var values = BufferArena.Allocate(layout.Count);
         int maxN = layout.MaxX, maxM = layout.MaxY;
         long cost = (long)maxN * maxM * 4 * (schedules.Max(e => e.Length) + 2);
         float[] xd = x.Data, yd = y.Data, ad = alpha.Data, bd = beta.Data;
@@ -199,7 +199,7 @@ public static class SamplesLoss
 
     private static Tensor KernelForward(Tensor alpha, Tensor x, Tensor beta, Tensor y, CloudBatchLayout layout, SamplesLossOptions o, int d)
     {
-        var values = new float[layout.Count];
+        var values = BufferArena.Allocate(layout.Count);
         float[] xd = x.Data, yd = y.Data, ad = alpha.Data, bd = beta.Data;
         long cost = (long)(layout.MaxX + layout.MaxY) * (layout.MaxX + layout.MaxY);
         Parallelism.For(layout.Count, cost, (start, end) =>

@@ -141,7 +141,7 @@ public sealed class Tensor
     }
 
     /// <summary>A zero-filled tensor.</summary>
-    public static Tensor Zeros(params int[] shape) => new(new float[Shapes.Numel(shape)], (int[])shape.Clone());
+    public static Tensor Zeros(params int[] shape) => new(BufferArena.Allocate(Shapes.Numel(shape)), (int[])shape.Clone());
 
     /// <summary>A one-filled tensor.</summary>
     public static Tensor Ones(params int[] shape) => Full(1f, shape);

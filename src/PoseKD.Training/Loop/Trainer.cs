@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PoseKD.Data.Loading;
 using PoseKD.Engine.Optim;
+using PoseKD.Engine.Tensors;
 using PoseKD.Training.Events;
 
 namespace PoseKD.Training.Loop;
@@ -17,6 +18,7 @@ public sealed class Trainer
     private readonly List<ITrainHook> _hooks = [];
     private IEnumerator<Batch>? _batches;
     private readonly Stopwatch _wall = new();
+    private readonly BufferArena? _arena;
     private double _dataWaitSeconds, _forwardSeconds, _backwardSeconds, _optimizerSeconds;
     private readonly Queue<(double Time, long Images)> _recent = new();
     private long _images;
@@ -33,7 +35,11 @@ public sealed class Trainer
         Events = events ?? new EventStore();
         Optimizer = new AdamW(task.Trainable.Parameters(), options.BaseLr, eps: options.Eps, weightDecay: options.WeightDecay);
         Scheduler = new OneCycleLR(Optimizer, options.BaseLr, options.MaxIter + options.ExtraScheduleSteps, pctStart: options.PctStart, linear: true);
+        if (options.ReuseBuffers) _arena = new BufferArena();
     }
+
+    /// <summary>The step buffer pool (null when <see cref="TrainerOptions.ReuseBuffers"/> is off).</summary>
+    public BufferArena? Arena => _arena;
 
     /// <summary>The model-specific forward and losses.</summary>
     public ITrainingTask Task { get; }
@@ -138,16 +144,23 @@ public sealed class Trainer
 
         var t0 = Stopwatch.GetTimestamp();
         Optimizer.ZeroGrad();
-        var losses = Task.Losses(batch, context);
-        var t1 = Stopwatch.GetTimestamp();
-        _forwardSeconds += Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
-        if (losses.FirstNonFinite() is { } bad)
+        // The previous step's tensors (graph, gradients, LastLosses) are dead from here on: recycle their buffers.
+        _arena?.Reset();
+        LossTerms losses;
+        long t1, t2;
+        using (_arena?.Activate())
         {
-            _wall.Stop();
-            throw new NonFiniteLossException(bad.Name, context.Step, double.IsFinite(bad.Value) ? bad.Raw : bad.Value, null);
+            losses = Task.Losses(batch, context);
+            t1 = Stopwatch.GetTimestamp();
+            _forwardSeconds += Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+            if (losses.FirstNonFinite() is { } bad)
+            {
+                _wall.Stop();
+                throw new NonFiniteLossException(bad.Name, context.Step, double.IsFinite(bad.Value) ? bad.Raw : bad.Value, null);
+            }
+            losses.Total().Backward();
+            t2 = Stopwatch.GetTimestamp();
         }
-        losses.Total().Backward();
-        var t2 = Stopwatch.GetTimestamp();
         _backwardSeconds += Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
         LastGradNorm = GradClip.ClipGradNorm(Task.Trainable.Parameters(), Options.GradClip);
         Optimizer.Step();

@@ -26,4 +26,10 @@ public sealed record TrainerOptions
     public int BatchSize { get; init; } = 16;
     /// <summary>Log scalars to the event store every this many steps.</summary>
     public int LogFreq { get; init; } = 10;
+    /// <summary>
+    /// Serve the forward pass, losses and backward of each step from a <see cref="PoseKD.Engine.Tensors.BufferArena"/>
+    /// reset at the next step (no large allocations after the first step). Tensors of a step are valid until the
+    /// next step starts.
+    /// </summary>
+    public bool ReuseBuffers { get; init; } = true;
 }

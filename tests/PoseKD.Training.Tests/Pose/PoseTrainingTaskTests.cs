@@ -33,4 +33,33 @@ public sealed class PoseTrainingTaskTests(TinyDataset data) : IClassFixture<Tiny
         foreach (var (name, v) in before)
             Assert.True(after[name] < v, $"{name}: {after[name]} after 12 steps, {v} before");
     }
+
+    [Fact]
+    public void Train_WithStepBufferArena_BitIdenticalToFreshAllocations()
+    {
+        // The arena recycles every large buffer of a step at the next step; any tensor used after its step (or a
+        // kernel that relied on zeroed memory) would change the weights. With POSEKD_ARENA_POISON=1 (./run test)
+        // recycled buffers are NaN, so such a use cannot hide.
+        var cfg = PoseKDConfig.Load(data.Summary.Configs[0]).WithBackbone("darknet_tiny_h");
+        cfg = cfg with { Input = cfg.Input with { InputRes = 64 } };
+        var loader = new BatchLoader(new PoseKD.Data.Transforms.SampleBuilder(DatasetSetup.Open(cfg, "TRAIN"), ConfigMapping.ToTransformOptions(cfg), training: true), 4, seed: 3, shuffle: true, workers: 1);
+        var batch = loader.Epoch(0).First();
+        float[][] Run(bool reuse)
+        {
+            var net = TrainRun.BuildNetwork(cfg);
+            var task = new PoseTrainingTask(net, ConfigMapping.ToHeadOptions(cfg), loader.Builder.Dataset.Keypoints!);
+            var trainer = new Trainer(task, new SameBatch(batch), new TrainerOptions { MaxIter = 4, BaseLr = 2e-3, PctStart = 0.3, ExtraScheduleSteps = 0, BatchSize = 4, ReuseBuffers = reuse });
+            Assert.Equal(TrainOutcome.Completed, trainer.Run());
+            if (reuse)
+            {
+                Assert.NotNull(trainer.Arena);
+                Assert.True(trainer.Arena!.ServedCount > 0, "the arena served nothing: the step did not allocate through it");
+            }
+            return net.StateDict().Values.Select(t => (float[])t.Data.Clone()).ToArray();
+        }
+        var plain = Run(reuse: false);
+        var pooled = Run(reuse: true);
+        Assert.Equal(plain.Length, pooled.Length);
+        for (int i = 0; i < plain.Length; i++) Assert.Equal(plain[i], pooled[i]);
+    }
 }
