@@ -89,6 +89,7 @@ public sealed class SpeedBenchmark : IBenchmark
         }
 
         if (Wanted("conv3x3")) DominantConv(report, peak);
+        if (Wanted("loader")) Loader(report, yaml);
         if (Wanted("test_path")) TestPath(report, yaml, torch);
         if (Wanted("rss")) Rss(report, yaml);
     }
@@ -190,6 +191,23 @@ public sealed class SpeedBenchmark : IBenchmark
             conv.Forward(xg).Sum().Backward();
         }, Reps, Warmup);
         report.Value("conv3x3_64to128_32px_bs16.forward_backward_gflops_per_s", 3 * flops / (step * 1e6), "GFLOP/s");
+    }
+
+    /// <summary>One training sample (decode, augmentation, DZI crop at 256 px, targets' keypoints) on one thread.</summary>
+    private static void Loader(BenchReport report, string yaml)
+    {
+        var cfg = PoseKDConfig.Load(yaml);
+        cfg = cfg with { Input = cfg.Input with { InputRes = Size } };
+        var builder = new Data.Transforms.SampleBuilder(DatasetSetup.Open(cfg, "TRAIN"), ConfigMapping.ToTransformOptions(cfg), training: true);
+        int i = 0;
+        var rng = new Random(0);
+        report.Time("loader.train_sample_256px_ms", () => builder.Build(i++ % builder.Dataset.Count, rng, out _), 4 * Reps, Warmup);
+        string rgb = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(yaml)!, "real", "000001", "rgb")).Order(StringComparer.Ordinal).First();
+        string mask = Directory.GetFiles(Path.Combine(Path.GetDirectoryName(yaml)!, "real", "000001", "mask_visib")).Order(StringComparer.Ordinal).First();
+        report.Time("loader.decode_rgb_png_640x480_ms", () => Data.Imaging.ImageFile.ReadRgb(rgb), 4 * Reps, Warmup);
+        report.Time("loader.decode_mask_png_640x480_ms", () => Data.Imaging.ImageFile.Read(mask), 4 * Reps, Warmup);
+        int j = 0;
+        report.Time("loader.annotation_and_images_ms", () => builder.Dataset.TryLoad(j++ % builder.Dataset.Count, out _, out _, out _), 4 * Reps, Warmup);
     }
 
     /// <summary>The whole test path per image (decode, crop, network, post-processing, PnP) at batch 1, random weights.</summary>

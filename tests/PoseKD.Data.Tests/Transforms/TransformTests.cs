@@ -98,6 +98,28 @@ public sealed class TransformTests(SmallDataset data) : IClassFixture<SmallDatas
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
+    public void ImageWarp_BilinearU8FastPath_BitIdenticalToReference(int seed)
+    {
+        var rng = new Random(seed);
+        int sw = 41, sh = 29, dw = 37, dh = 31;
+        var src = new byte[sw * sh * 3];
+        rng.NextBytes(src);
+        // rotation + scale + shift that maps part of the output outside the source (border and edge taps)
+        double a = (rng.NextDouble() - 0.5) * 1.2, s = 0.8 + 0.5 * rng.NextDouble();
+        double[] m = [s * Math.Cos(a), -s * Math.Sin(a), 10 * rng.NextDouble() - 5, s * Math.Sin(a), s * Math.Cos(a), 10 * rng.NextDouble() - 5];
+        var fast = new byte[dw * dh * 3];
+        var reference = new byte[dw * dh * 3];
+        ImageWarp.BilinearU8(src, m, 77, fast, sw, sh, dw, dh, 3);
+        ImageWarp.BilinearU8Reference(src, m, 77, reference, sw, sh, dw, dh, 3);
+        Assert.Equal(reference, fast);
+        Assert.Contains(fast, v => v == 77);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
     public void ImageWarp_NormalizedCrop_BitIdenticalToNormalizeThenWarp(int seed)
     {
         // The fused crop must equal the two-pass path it replaced (normalise the whole image, then warp with border 0),
