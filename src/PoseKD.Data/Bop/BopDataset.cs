@@ -18,6 +18,8 @@ namespace PoseKD.Data.Bop;
 public sealed class BopDataset
 {
     private readonly ConcurrentDictionary<string, Lazy<SceneJson>> _scenes = new();
+    private readonly ConcurrentDictionary<int, (BopSample Sample, Image8 Image)> _decoded = new();
+    private long _cachedBytes;
 
     /// <summary>The object models (class ids).</summary>
     public ObjectModels Models { get; }
@@ -33,6 +35,17 @@ public sealed class BopDataset
 
     /// <summary>Number of images.</summary>
     public int Count => ImagePaths.Count;
+
+    /// <summary>
+    /// Keep up to this many bytes of decoded images and label maps in memory (0 = none, the default): a training set
+    /// is read every epoch, and decoding its PNGs is most of a sample's cost. Cached items are shared: consumers
+    /// must treat <see cref="BopSample"/> and <see cref="Image8"/> returned by <see cref="TryLoad"/> as read-only
+    /// (the transforms copy before they write). Items beyond the budget are simply not cached.
+    /// </summary>
+    public long CacheBytes { get; set; }
+
+    /// <summary>Bytes held by the decoded-image cache.</summary>
+    public long CachedBytes => Interlocked.Read(ref _cachedBytes);
 
     /// <summary>Creates a dataset over explicit image paths.</summary>
     public BopDataset(IReadOnlyList<string> imagePaths, ObjectModels models, double[][]? keypoints)
@@ -189,11 +202,22 @@ public sealed class BopDataset
     /// </summary>
     public bool TryLoad(int index, out BopSample? sample, out Image8? image, out string? problem)
     {
+        if (_decoded.TryGetValue(index, out var hit))
+        {
+            (sample, image, problem) = (hit.Sample, hit.Image, null);
+            return true;
+        }
         try
         {
             sample = LoadAnnotation(index);
             image = LoadImage(index, sample);
             problem = null;
+            if (CacheBytes > 0)
+            {
+                long bytes = image.Data.Length + sample.Labels.Length + 256;
+                if (Interlocked.Add(ref _cachedBytes, bytes) <= CacheBytes && _decoded.TryAdd(index, (sample, image))) return true;
+                Interlocked.Add(ref _cachedBytes, -bytes);
+            }
             return true;
         }
         catch (Exception e) when (e is FormatException or IOException or KeyNotFoundException or InvalidOperationException or UnauthorizedAccessException)

@@ -147,6 +147,7 @@ public sealed record PoseKDConfig
             LogFreq = r.Int(P, "LOG_FREQ", d.Run.LogFreq),
             PlotFreq = r.Int(P, "PLOT_FREQ", d.Run.PlotFreq),
             CheckpointFreq = r.Int(P, "CHECKPOINT_FREQ", d.Run.CheckpointFreq),
+            ImageCacheMb = r.Int(P, "IMAGE_CACHE_MB", d.Run.ImageCacheMb),
             EvalTeacher = r.Bool(P, "EVAL_TEACHER", d.Run.EvalTeacher),
         };
         // The reference adds RUNTIME at run time (paths, ranks); a resolved reference config may carry it.
@@ -218,6 +219,7 @@ public sealed record PoseKDConfig
         Need(Run.LogFreq >= 1, "POSEKD.LOG_FREQ", "≥ 1", Run.LogFreq);
         Need(Run.PlotFreq >= 0, "POSEKD.PLOT_FREQ", "≥ 0", Run.PlotFreq);
         Need(Run.CheckpointFreq >= 0, "POSEKD.CHECKPOINT_FREQ", "≥ 0", Run.CheckpointFreq);
+        Need(Run.ImageCacheMb >= 0, "POSEKD.IMAGE_CACHE_MB", "≥ 0", Run.ImageCacheMb);
     }
 
     /// <summary>The configuration as YAML in the reference's layout plus the PoseKD keys; <see cref="Parse"/> reads it back equal.</summary>
@@ -308,6 +310,7 @@ public sealed record PoseKDConfig
         Key("LOG_FREQ", Num(Run.LogFreq));
         Key("PLOT_FREQ", Num(Run.PlotFreq));
         Key("CHECKPOINT_FREQ", Num(Run.CheckpointFreq));
+        Key("IMAGE_CACHE_MB", Num(Run.ImageCacheMb));
         Key("EVAL_TEACHER", Bool(Run.EvalTeacher));
         return sb.ToString();
     }

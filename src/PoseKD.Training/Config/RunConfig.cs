@@ -19,6 +19,8 @@ public sealed record RunConfig
     public int PlotFreq { get; init; } = 500;
     /// <summary><c>CHECKPOINT_FREQ</c>: write <c>latest</c> every this many steps (0 = at each validation).</summary>
     public int CheckpointFreq { get; init; }
+    /// <summary><c>IMAGE_CACHE_MB</c>: decoded training images kept in memory across epochs, MiB (0 = decode every time).</summary>
+    public int ImageCacheMb { get; init; } = 1024;
     /// <summary><c>EVAL_TEACHER</c>: evaluate the teacher once before distilling.</summary>
     public bool EvalTeacher { get; init; } = true;
 }

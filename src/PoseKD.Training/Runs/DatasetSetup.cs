@@ -29,7 +29,10 @@ public static class DatasetSetup
     /// meshes and 3D boxes, and checks it: the list exists and is not empty, the box file exists, and the number of
     /// object models equals <c>N_CLASS − 1</c>. Each problem is one clear error naming the file and key.
     /// </summary>
-    public static BopDataset Open(PoseKDConfig config, string listKey)
+    /// <param name="config">The resolved config.</param>
+    /// <param name="listKey"><c>TRAIN</c>, <c>VALID</c> or <c>TEST</c>.</param>
+    /// <param name="cacheDecoded">Keep decoded images in memory up to <c>POSEKD.IMAGE_CACHE_MB</c> (training lists, read every epoch).</param>
+    public static BopDataset Open(PoseKDConfig config, string listKey, bool cacheDecoded = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         var d = config.Datasets;
@@ -46,6 +49,7 @@ public static class DatasetSetup
         string boxFile = Resolve(config, d.BboxFile);
         if (!File.Exists(boxFile)) throw new ConfigException($"{file}: key 'DATASETS.BBOX_FILE': 3D box file not found: {boxFile}");
         var ds = BopDataset.FromListFile(listPath, meshDir, boxFile);
+        if (cacheDecoded) ds.CacheBytes = (long)config.Run.ImageCacheMb << 20;
         if (ds.Count == 0) throw new ConfigException($"{file}: key 'DATASETS.{listKey}': the image list {listPath} is empty");
         if (ds.Models.Count != d.NClass - 1)
             throw new ConfigException($"{file}: key 'DATASETS.N_CLASS': {d.NClass} means {d.NClass - 1} object classes, but {meshDir} holds {ds.Models.Count} object models");

@@ -113,7 +113,7 @@ public static class TrainRun
         if (o.BackboneWeights is not null && !File.Exists(o.BackboneWeights)) throw new FileNotFoundException($"--backbone-weights: file not found: {o.BackboneWeights}", o.BackboneWeights);
         if (cfg.Run.Threads > 0) NativeSettings.Threads = cfg.Run.Threads;
 
-        var trainSet = DatasetSetup.Open(cfg, "TRAIN");
+        var trainSet = DatasetSetup.Open(cfg, "TRAIN", cacheDecoded: true);
         var validLoader = TestLoader(cfg, "VALID");
         var head = ConfigMapping.ToHeadOptions(cfg);
         var transform = ConfigMapping.ToTransformOptions(cfg);

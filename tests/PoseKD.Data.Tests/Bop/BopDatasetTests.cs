@@ -37,6 +37,29 @@ public sealed class BopDatasetTests(SmallDataset data) : IClassFixture<SmallData
     }
 
     [Fact]
+    public void TryLoad_WithCache_SecondReadReusesTheDecodedImageWithinTheBudget()
+    {
+        var plain = BopDataset.FromListFile(Path.Combine(data.Root, "000002_test.txt"), Models(data.Root), Box(data.Root));
+        var cached = BopDataset.FromListFile(Path.Combine(data.Root, "000002_test.txt"), Models(data.Root), Box(data.Root));
+        Assert.True(plain.TryLoad(0, out var s0, out var i0, out _));
+        cached.CacheBytes = 1L << 30;
+        Assert.True(cached.TryLoad(0, out var s1, out var i1, out _));
+        Assert.True(cached.TryLoad(0, out var s2, out var i2, out _));
+        Assert.Same(i1, i2);
+        Assert.Same(s1, s2);
+        Assert.Equal(i0!.Data, i2!.Data);
+        Assert.Equal(s0!.Labels, s2!.Labels);
+        Assert.True(cached.CachedBytes >= i0.Data.Length);
+        // a budget smaller than one image caches nothing
+        var tiny = BopDataset.FromListFile(Path.Combine(data.Root, "000002_test.txt"), Models(data.Root), Box(data.Root));
+        tiny.CacheBytes = 100;
+        Assert.True(tiny.TryLoad(0, out _, out var j1, out _));
+        Assert.True(tiny.TryLoad(0, out _, out var j2, out _));
+        Assert.NotSame(j1, j2);
+        Assert.Equal(0, tiny.CachedBytes);
+    }
+
+    [Fact]
     public void FromListFile_AbsolutePathsAndPaddedKeys_Accepted()
     {
         var root = Copy();
