@@ -116,6 +116,14 @@ public sealed class SpeedBenchmark : IBenchmark
             alloc[i] = GC.GetTotalAllocatedBytes(precise: true) - a0;
         }
         double median = report.Record($"{key}.posekd", ms);
+        // one more step with the backward nodes timed, and the network's forward alone: the step's profile
+        PoseKD.Engine.Autograd.BackwardProfiler.Enable();
+        trainer.RunStep();
+        foreach (var (node, nodeMs, calls) in PoseKD.Engine.Autograd.BackwardProfiler.Disable().Take(8))
+            report.Value($"{key}.profile.backward.{node}_ms", nodeMs, $"ms ({calls} calls)");
+        var task = (PoseTrainingTask)trainer.Task;
+        var images = trainer.LastBatch!.Images;
+        report.Time($"{key}.profile.network_forward_train_mode", () => task.Network.Forward(images), 3, 1);
         report.Value($"{key}.posekd_forward_loss_ms", 1000 * (trainer.ForwardSeconds - f0) / Reps, "ms");
         report.Value($"{key}.posekd_backward_ms", 1000 * (trainer.BackwardSeconds - b0) / Reps, "ms");
         report.Value($"{key}.posekd_clip_adamw_ms", 1000 * (trainer.OptimizerSeconds - o0) / Reps, "ms");

@@ -42,7 +42,9 @@ internal static class BackwardEngine
                     continue;
                 }
                 var inputs = node.Inputs;
+                long t0 = BackwardProfiler.IsEnabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 var grads = node.Backward(g);
+                if (t0 != 0) BackwardProfiler.Add(node.Name, t0);
                 if (grads.Length != inputs.Length)
                     throw new InvalidOperationException($"{node.Name}.Backward returned {grads.Length} gradients for {inputs.Length} inputs");
                 for (int i = 0; i < inputs.Length; i++)
