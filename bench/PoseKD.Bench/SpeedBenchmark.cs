@@ -123,7 +123,13 @@ public sealed class SpeedBenchmark : IBenchmark
             report.Value($"{key}.profile.backward.{node}_ms", nodeMs, $"ms ({calls} calls)");
         var task = (PoseTrainingTask)trainer.Task;
         var images = trainer.LastBatch!.Images;
-        report.Time($"{key}.profile.network_forward_train_mode", () => task.Network.Forward(images), 3, 1);
+        PoseNetOutput? output = null;
+        report.Time($"{key}.profile.network_forward_train_mode", () => output = task.Network.Forward(images), 3, 1);
+        var layout = PoseKD.Model.Targets.HeadLayout.From(output!, task.Head);
+        PoseKD.Model.Targets.HeadTargets? targets = null;
+        report.Time($"{key}.profile.targets", () => targets = PoseKD.Model.Targets.TargetBuilder.Build(trainer.LastBatch.Samples, task.Keypoints3d, layout, task.Head, new Generator(9)), 3, 1);
+        var loss = new PoseKD.Model.Losses.PoseLoss(task.Head);
+        report.Time($"{key}.profile.losses", () => loss.Compute(output!, targets!), 3, 1);
         report.Value($"{key}.posekd_forward_loss_ms", 1000 * (trainer.ForwardSeconds - f0) / Reps, "ms");
         report.Value($"{key}.posekd_backward_ms", 1000 * (trainer.BackwardSeconds - b0) / Reps, "ms");
         report.Value($"{key}.posekd_clip_adamw_ms", 1000 * (trainer.OptimizerSeconds - o0) / Reps, "ms");
