@@ -10,7 +10,7 @@ public static class Program
             .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
             .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
             .OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
-        if (args.Length == 5 && args[0] == "speed-rss") return SpeedBenchmark.RssChild(args[1..]); // child process of the speed benchmark
+        if (args.Length == 6 && args[0] == "speed-rss") return SpeedBenchmark.RssChild(args[1..]); // child process of the speed benchmark
         if (args.Length == 0)
         {
             Console.WriteLine("usage: ./run bench NAME | all");

@@ -66,6 +66,8 @@ public sealed class SpeedBenchmark : IBenchmark
             if (!Wanted(key)) continue;
             var t = torch?.Run(report, key, ["--mode", "train-step", "--backbone", backbone, "--batch", I(batch), "--data", yaml]);
             var step = TrainStep(report, key, yaml, backbone, batch);
+            // what the step buffer arena buys, in the same run: the same step with fresh allocations
+            if (backbone == "darknet_tiny_h") TrainStep(report, key + ".without_arena", yaml, backbone, batch, reuseBuffers: false);
             var cost = PoseNetCost.Compute(PoseNet.Create(backbone, new Generator(0)), Size, Size);
             double stepFlops = 3.0 * cost.TotalFlops * batch; // forward + backward (≈ 2× forward)
             report.Value($"{key}.posekd_gflops_per_s", stepFlops / (step * 1e6), "GFLOP/s");
@@ -91,16 +93,20 @@ public sealed class SpeedBenchmark : IBenchmark
         if (Wanted("conv3x3")) DominantConv(report, peak);
         if (Wanted("loader")) Loader(report, yaml);
         if (Wanted("test_path")) TestPath(report, yaml, torch);
-        if (Wanted("rss")) Rss(report, yaml);
+        if (Wanted("rss"))
+        {
+            Rss(report, yaml, reuseBuffers: true);
+            Rss(report, yaml, reuseBuffers: false);
+        }
     }
 
     /// <summary>
     /// One training step of <paramref name="backbone"/> on a fixed synthetic batch, through the trainer itself.
     /// Records the median step, its phases, bytes allocated and gen-2 collections per step; returns the median ms.
     /// </summary>
-    private static double TrainStep(BenchReport report, string key, string yaml, string backbone, int batch)
+    private static double TrainStep(BenchReport report, string key, string yaml, string backbone, int batch, bool reuseBuffers = true)
     {
-        var (trainer, _) = BuildTrainer(yaml, backbone, batch);
+        var (trainer, _) = BuildTrainer(yaml, backbone, batch, reuseBuffers);
         for (int i = 0; i < Warmup; i++) trainer.RunStep();
         var ms = new double[Reps];
         var alloc = new double[Reps];
@@ -116,6 +122,14 @@ public sealed class SpeedBenchmark : IBenchmark
             alloc[i] = GC.GetTotalAllocatedBytes(precise: true) - a0;
         }
         double median = report.Record($"{key}.posekd", ms);
+        report.Value($"{key}.posekd_forward_loss_ms", 1000 * (trainer.ForwardSeconds - f0) / Reps, "ms");
+        report.Value($"{key}.posekd_backward_ms", 1000 * (trainer.BackwardSeconds - b0) / Reps, "ms");
+        report.Value($"{key}.posekd_clip_adamw_ms", 1000 * (trainer.OptimizerSeconds - o0) / Reps, "ms");
+        report.Value($"{key}.posekd_gc_pause_ms_per_step", (GC.GetTotalPauseDuration() - pause).TotalMilliseconds / Reps, "ms");
+        report.Value($"{key}.posekd_gen2_collections_per_step", (GC.CollectionCount(2) - gen2) / (double)Reps);
+        Array.Sort(alloc);
+        report.Value($"{key}.posekd_allocated_mb_per_step", alloc[Reps / 2] / (1024.0 * 1024.0), "MB");
+        if (!reuseBuffers) return median;
         // one more step with the backward nodes timed, and the network's forward alone: the step's profile
         PoseKD.Engine.Autograd.BackwardProfiler.Enable();
         trainer.RunStep();
@@ -130,17 +144,10 @@ public sealed class SpeedBenchmark : IBenchmark
         report.Time($"{key}.profile.targets", () => targets = PoseKD.Model.Targets.TargetBuilder.Build(trainer.LastBatch.Samples, task.Keypoints3d, layout, task.Head, new Generator(9)), 3, 1);
         var loss = new PoseKD.Model.Losses.PoseLoss(task.Head);
         report.Time($"{key}.profile.losses", () => loss.Compute(output!, targets!), 3, 1);
-        report.Value($"{key}.posekd_forward_loss_ms", 1000 * (trainer.ForwardSeconds - f0) / Reps, "ms");
-        report.Value($"{key}.posekd_backward_ms", 1000 * (trainer.BackwardSeconds - b0) / Reps, "ms");
-        report.Value($"{key}.posekd_clip_adamw_ms", 1000 * (trainer.OptimizerSeconds - o0) / Reps, "ms");
-        report.Value($"{key}.posekd_gc_pause_ms_per_step", (GC.GetTotalPauseDuration() - pause).TotalMilliseconds / Reps, "ms");
-        report.Value($"{key}.posekd_gen2_collections_per_step", (GC.CollectionCount(2) - gen2) / (double)Reps);
-        Array.Sort(alloc);
-        report.Value($"{key}.posekd_allocated_mb_per_step", alloc[Reps / 2] / (1024.0 * 1024.0), "MB");
         return median;
     }
 
-    private static (Trainer Trainer, PoseKDConfig Config) BuildTrainer(string yaml, string backbone, int batch)
+    private static (Trainer Trainer, PoseKDConfig Config) BuildTrainer(string yaml, string backbone, int batch, bool reuseBuffers = true)
     {
         var cfg = PoseKDConfig.Load(yaml).WithBackbone(backbone);
         cfg = cfg with
@@ -156,6 +163,7 @@ public sealed class SpeedBenchmark : IBenchmark
         var trainer = new Trainer(task, new FixedBatchSource(fixedBatch), new TrainerOptions
         {
             MaxIter = cfg.Solver.MaxIter, BaseLr = cfg.Solver.BaseLr, GradClip = cfg.Solver.GradClip, Seed = 0, BatchSize = batch, LogFreq = 1_000_000,
+            ReuseBuffers = reuseBuffers,
         });
         trainer.Task.Trainable.Train();
         return (trainer, cfg);
@@ -256,10 +264,10 @@ public sealed class SpeedBenchmark : IBenchmark
     }
 
     /// <summary>Peak RSS of a child process doing warm-up + reps tiny-H training steps at batch 16 (as the PyTorch side does).</summary>
-    private static void Rss(BenchReport report, string yaml)
+    private static void Rss(BenchReport report, string yaml, bool reuseBuffers)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { typeof(SpeedBenchmark).Assembly.Location, "speed-rss", yaml, "darknet_tiny_h", "16", I(Warmup + Reps) }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { typeof(SpeedBenchmark).Assembly.Location, "speed-rss", yaml, "darknet_tiny_h", "16", I(Warmup + Reps), reuseBuffers ? "arena" : "fresh" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         string line = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
@@ -269,14 +277,14 @@ public sealed class SpeedBenchmark : IBenchmark
             Console.WriteLine($"  rss child failed (exit {p.ExitCode}): {err.Result.Split('\n').LastOrDefault(l => l.Length > 0)}");
             return;
         }
-        report.Value("rss.posekd_peak_mb", mb, "MB");
+        report.Value(reuseBuffers ? "rss.posekd_peak_mb" : "rss.posekd_without_arena_peak_mb", mb, "MB");
     }
 
     /// <summary>The child side of <see cref="Rss"/>: runs the steps and prints VmHWM in MB.</summary>
     internal static int RssChild(string[] args)
     {
         NativeSettings.Threads = Threads;
-        var (trainer, _) = BuildTrainer(args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        var (trainer, _) = BuildTrainer(args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), reuseBuffers: args[4] == "arena");
         int steps = int.Parse(args[3], CultureInfo.InvariantCulture);
         for (int i = 0; i < steps; i++) trainer.RunStep();
         var hwm = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
