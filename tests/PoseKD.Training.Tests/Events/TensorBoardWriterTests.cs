@@ -123,6 +123,38 @@ public sealed class TensorBoardWriterTests : IDisposable
         Assert.Equal(20UL, ev2.Single(f => f.Field == 2).Num);
     }
 
+    [Theory]
+    [InlineData("ADI/cls_0/0.10", "ADI/class_00", "ADI_class_00_ADI.10d")]
+    [InlineData("ADI/all_class/0.05", "ADI/all_class", "ADI_all_class_ADI.05d")]
+    [InlineData("REP/cls_12/05px", "REP/class_12", "REP_class_12_REP05px")]
+    [InlineData("teacher/ADI/cls_1/0.50", "teacher/ADI/class_01", "teacher_ADI_class_01_ADI.50d")]
+    public void Grouped_ValidationScalars_TakeTheReferencesAddScalarsTagAndFolder(string tag, string main, string folder)
+    {
+        Assert.Equal((main, folder), TensorBoardWriter.Grouped(tag));
+    }
+
+    [Theory]
+    [InlineData("training/loss_cls")]
+    [InlineData("AUC/cls_0")]
+    [InlineData("ADI/depth0 652-784/0.10")]
+    public void Grouped_OtherScalars_StayPlain(string tag) => Assert.Null(TensorBoardWriter.Grouped(tag));
+
+    [Fact]
+    public void OnScalars_ValidationAccuracy_WrittenToAddScalarsSubfolders()
+    {
+        using (var w = new TensorBoardWriter(_dir))
+            w.OnScalars(500, [new("training/loss_cls", 1.0), new("ADI/cls_0/0.10", 12.5), new("ADI/cls_0/0.20", 30.0)]);
+        var sub = Directory.GetFiles(Path.Combine(_dir, "ADI_class_00_ADI.10d"));
+        var rec = ReadRecords(Assert.Single(sub));
+        Assert.Equal(2, rec.Count); // version, one scalar
+        var v = Fields(Fields(Fields(rec[1]).Single(f => f.Field == 5).Bytes).Single(f => f.Field == 1).Bytes);
+        Assert.Equal("ADI/class_00", Encoding.UTF8.GetString(v.Single(f => f.Field == 1).Bytes));
+        Assert.Equal(12.5f, BitConverter.UInt32BitsToSingle((uint)v.Single(f => f.Field == 2).Num));
+        Assert.True(Directory.Exists(Path.Combine(_dir, "ADI_class_00_ADI.20d")));
+        var main = ReadRecords(Directory.GetFiles(_dir, "events.out.tfevents.*").Single());
+        Assert.Equal(2, main.Count); // version + the plain scalar only
+    }
+
     [Fact]
     public void Constructor_SameSecondTwice_WritesTwoFiles()
     {
