@@ -19,7 +19,6 @@ namespace PoseKD.Bench;
 public sealed class ModelBenchmark : IBenchmark
 {
     private const int Threads = 2, Size = 256;
-    private const string Python = "/usr/bin/python3";
 
     /// <inheritdoc />
     public string Name => "model";
@@ -37,10 +36,8 @@ public sealed class ModelBenchmark : IBenchmark
         report.Value("input_px", Size);
         if (File.Exists("/proc/loadavg"))
             report.Value("loadavg_1min_at_start", double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture));
-        string refDir = Environment.GetEnvironmentVariable("POSEKD_REF") ?? "/tmp/ref/kd-6d-pose-adlp";
-        string script = Path.Combine(RepoRoot(), "bench", "torch", "model_torch.py");
-        bool torch = File.Exists(Python) && Directory.Exists(refDir) && File.Exists(script);
-        if (!torch) Console.WriteLine($"  PyTorch side skipped: needs {Python} with torch, the reference at {refDir} (POSEKD_REF) and {script}");
+        string? script = TorchProcess.Script("model_torch.py");
+        if (script is null) Console.WriteLine($"  PyTorch side skipped: needs {TorchProcess.Python} with torch, the reference at {TorchProcess.ReferenceDir} (POSEKD_REF) and bench/torch/model_torch.py");
 
         Case[] cases =
         [
@@ -52,7 +49,7 @@ public sealed class ModelBenchmark : IBenchmark
         foreach (var c in cases)
         {
             string key = $"{c.Backbone}.{c.Mode}.bs{c.Batch}";
-            double? torchMs = torch ? TimeTorch(report, key, c, script, refDir) : null;
+            double? torchMs = script is not null ? TimeTorch(report, key, c, script) : null;
             var net = PoseNet.Create(c.Backbone, new Generator(0));
             var x = Tensor.Randn(new Generator(1), c.Batch, 3, Size, Size);
             double ms;
@@ -89,43 +86,17 @@ public sealed class ModelBenchmark : IBenchmark
         }
     }
 
-    private static double? TimeTorch(BenchReport report, string key, Case c, string script, string refDir)
+    private static double? TimeTorch(BenchReport report, string key, Case c, string script)
     {
-        var psi = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { script, "--backbone", c.Backbone, "--batch", c.Batch.ToString(CultureInfo.InvariantCulture), "--mode", c.Mode,
-                     "--reps", c.Reps.ToString(CultureInfo.InvariantCulture), "--warmup", c.Warmup.ToString(CultureInfo.InvariantCulture),
-                     "--threads", Threads.ToString(CultureInfo.InvariantCulture), "--size", Size.ToString(CultureInfo.InvariantCulture) })
-            psi.ArgumentList.Add(a);
-        psi.Environment["PYTHONPATH"] = refDir;
-        psi.Environment["OMP_NUM_THREADS"] = Threads.ToString(CultureInfo.InvariantCulture);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-        if (p.ExitCode != 0 || line is null)
-        {
-            Console.WriteLine($"  {key}.torch failed (exit {p.ExitCode}): {stderr.Result.Split('\n').LastOrDefault(l => l.Length > 0)}");
-            return null;
-        }
-        var j = JsonNode.Parse(line)!.AsObject();
+        var j = TorchProcess.Run(script, ["--backbone", c.Backbone, "--batch", c.Batch.ToString(CultureInfo.InvariantCulture), "--mode", c.Mode,
+            "--reps", c.Reps.ToString(CultureInfo.InvariantCulture), "--warmup", c.Warmup.ToString(CultureInfo.InvariantCulture),
+            "--threads", Threads.ToString(CultureInfo.InvariantCulture), "--size", Size.ToString(CultureInfo.InvariantCulture)], Threads, key);
+        if (j is null) return null;
         double median = j["median_ms"]!.GetValue<double>();
         report.Value($"{key}.torch_median_ms", median, "ms");
         report.Value($"{key}.torch_min_ms", j["min_ms"]!.GetValue<double>(), "ms");
         report.Value($"{key}.torch_max_ms", j["max_ms"]!.GetValue<double>(), "ms");
         if (c.Mode == "infer") report.Value($"{key}.torch_ms_per_image", median / c.Batch, "ms");
         return median;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "PoseKD.slnx"))) return d.FullName;
-        return Directory.GetCurrentDirectory();
     }
 }

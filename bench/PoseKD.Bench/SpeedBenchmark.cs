@@ -28,7 +28,6 @@ namespace PoseKD.Bench;
 public sealed class SpeedBenchmark : IBenchmark
 {
     private const int Threads = 2, Size = 256, Reps = 5, Warmup = 2;
-    private const string Python = "/usr/bin/python3";
 
     /// <inheritdoc />
     public string Name => "speed";
@@ -58,7 +57,7 @@ public sealed class SpeedBenchmark : IBenchmark
         string dataDir = Path.Combine(Path.GetTempPath(), "posekd_speed_data");
         string yaml = EnsureDataset(dataDir);
         var torch = TorchSide.Find();
-        if (torch is null) Console.WriteLine($"  PyTorch side skipped: needs {Python} with torch, the reference at $POSEKD_REF or /tmp/ref/kd-6d-pose-adlp and bench/torch/speed_torch.py");
+        if (torch is null) Console.WriteLine($"  PyTorch side skipped: needs {TorchProcess.Python} with torch, the reference at $POSEKD_REF or /tmp/ref/kd-6d-pose-adlp and bench/torch/speed_torch.py");
 
         foreach (var (backbone, batch) in new[] { ("darknet_tiny_h", 16), ("darknet_tiny", 16), ("darknet53", 4) })
         {
@@ -315,44 +314,17 @@ public sealed class SpeedBenchmark : IBenchmark
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Runs bench/torch/speed_torch.py for one case and records its numbers under the case's key.</summary>
-    private sealed class TorchSide(string script, string refDir)
+    private sealed class TorchSide(string script)
     {
-        public static TorchSide? Find()
-        {
-            string refDir = Environment.GetEnvironmentVariable("POSEKD_REF") ?? "/tmp/ref/kd-6d-pose-adlp";
-            string script = Path.Combine(RepoRoot(), "bench", "torch", "speed_torch.py");
-            return File.Exists(Python) && Directory.Exists(refDir) && File.Exists(script) ? new TorchSide(script, refDir) : null;
-        }
+        public static TorchSide? Find() => TorchProcess.Script("speed_torch.py") is { } s ? new TorchSide(s) : null;
 
         public JsonObject? Run(BenchReport report, string key, string[] args)
         {
-            var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add(script);
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            foreach (var a in new[] { "--size", I(Size), "--reps", I(Reps), "--warmup", I(Warmup), "--threads", I(Threads) }) psi.ArgumentList.Add(a);
-            psi.Environment["PYTHONPATH"] = refDir;
-            psi.Environment["OMP_NUM_THREADS"] = I(Threads);
-            using var p = Process.Start(psi)!;
-            var stderr = p.StandardError.ReadToEndAsync();
-            string stdout = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-            if (p.ExitCode != 0 || line is null)
-            {
-                Console.WriteLine($"  {key}.torch failed (exit {p.ExitCode}): {stderr.Result.Split('\n').LastOrDefault(l => l.Length > 0)}");
-                return null;
-            }
-            var j = JsonNode.Parse(line)!.AsObject();
+            var j = TorchProcess.Run(script, [.. args, "--size", I(Size), "--reps", I(Reps), "--warmup", I(Warmup), "--threads", I(Threads)], Threads, key);
+            if (j is null) return null;
             foreach (var (name, value) in j)
                 if (value is JsonValue v && v.TryGetValue<double>(out double d)) report.Value($"{key}.torch_{name}", d);
             return j;
-        }
-
-        private static string RepoRoot()
-        {
-            for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d != null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "PoseKD.slnx"))) return d.FullName;
-            return Directory.GetCurrentDirectory();
         }
     }
 }

@@ -17,30 +17,18 @@ public static class ImageWarp
             for (int x = 0; x < dw; x++)
             {
                 double sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
-                int o = (y * dw + x) * c;
-                if (!(sx > -1 && sy > -1 && sx < sw && sy < sh))
-                {
-                    for (int k = 0; k < c; k++) dst[o + k] = border;
-                    continue;
-                }
                 int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
-                double tx = sx - x0, ty = sy - y0;
-                if ((uint)x0 < (uint)(sw - 1) && (uint)y0 < (uint)(sh - 1))
+                if (!((uint)x0 < (uint)(sw - 1) && (uint)y0 < (uint)(sh - 1) && sx > -1 && sy > -1))
                 {
-                    // all four taps inside: the same arithmetic as below without the per-tap bounds checks
-                    int i00 = (y0 * sw + x0) * c, i10 = i00 + sw * c;
-                    for (int k = 0; k < c; k++)
-                    {
-                        double v00 = src[i00 + k], v01 = src[i00 + c + k], v10 = src[i10 + k], v11 = src[i10 + c + k];
-                        double v = (1 - ty) * ((1 - tx) * v00 + tx * v01) + ty * ((1 - tx) * v10 + tx * v11);
-                        dst[o + k] = (byte)Math.Clamp(Math.Round(v), 0, 255);
-                    }
+                    SampleU8(src, inv, x, y, border, dst, sw, sh, dw, c); // near or beyond the edge: the reference path
                     continue;
                 }
+                // all four taps inside: the reference's arithmetic without its per-tap bounds checks
+                double tx = sx - x0, ty = sy - y0;
+                int o = (y * dw + x) * c, i00 = (y0 * sw + x0) * c, i10 = i00 + sw * c;
                 for (int k = 0; k < c; k++)
                 {
-                    double v00 = Px(src, x0, y0, k, sw, sh, c, border), v01 = Px(src, x0 + 1, y0, k, sw, sh, c, border);
-                    double v10 = Px(src, x0, y0 + 1, k, sw, sh, c, border), v11 = Px(src, x0 + 1, y0 + 1, k, sw, sh, c, border);
+                    double v00 = src[i00 + k], v01 = src[i00 + c + k], v10 = src[i10 + k], v11 = src[i10 + c + k];
                     double v = (1 - ty) * ((1 - tx) * v00 + tx * v01) + ty * ((1 - tx) * v10 + tx * v11);
                     dst[o + k] = (byte)Math.Clamp(Math.Round(v), 0, 255);
                 }
@@ -54,25 +42,28 @@ public static class ImageWarp
         Check(src.Length, sw * sh * c, dst.Length, dw * dh * c);
         var inv = PoseKD.Geometry.Cameras.Affine2D.Invert(m);
         for (int y = 0; y < dh; y++)
-            for (int x = 0; x < dw; x++)
-            {
-                double sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
-                int o = (y * dw + x) * c;
-                if (!(sx > -1 && sy > -1 && sx < sw && sy < sh))
-                {
-                    for (int k = 0; k < c; k++) dst[o + k] = border;
-                    continue;
-                }
-                int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
-                double tx = sx - x0, ty = sy - y0;
-                for (int k = 0; k < c; k++)
-                {
-                    double v00 = Px(src, x0, y0, k, sw, sh, c, border), v01 = Px(src, x0 + 1, y0, k, sw, sh, c, border);
-                    double v10 = Px(src, x0, y0 + 1, k, sw, sh, c, border), v11 = Px(src, x0 + 1, y0 + 1, k, sw, sh, c, border);
-                    double v = (1 - ty) * ((1 - tx) * v00 + tx * v01) + ty * ((1 - tx) * v10 + tx * v11);
-                    dst[o + k] = (byte)Math.Clamp(Math.Round(v), 0, 255);
-                }
-            }
+            for (int x = 0; x < dw; x++) SampleU8(src, inv, x, y, border, dst, sw, sh, dw, c);
+    }
+
+    /// <summary>Output pixel (x, y) of a bilinear byte warp with inverse map <paramref name="inv"/>: bounds-checked taps, border outside.</summary>
+    private static void SampleU8(ReadOnlySpan<byte> src, double[] inv, int x, int y, byte border, Span<byte> dst, int sw, int sh, int dw, int c)
+    {
+        double sx = inv[0] * x + inv[1] * y + inv[2], sy = inv[3] * x + inv[4] * y + inv[5];
+        int o = (y * dw + x) * c;
+        if (!(sx > -1 && sy > -1 && sx < sw && sy < sh))
+        {
+            for (int k = 0; k < c; k++) dst[o + k] = border;
+            return;
+        }
+        int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
+        double tx = sx - x0, ty = sy - y0;
+        for (int k = 0; k < c; k++)
+        {
+            double v00 = Px(src, x0, y0, k, sw, sh, c, border), v01 = Px(src, x0 + 1, y0, k, sw, sh, c, border);
+            double v10 = Px(src, x0, y0 + 1, k, sw, sh, c, border), v11 = Px(src, x0 + 1, y0 + 1, k, sw, sh, c, border);
+            double v = (1 - ty) * ((1 - tx) * v00 + tx * v01) + ty * ((1 - tx) * v10 + tx * v11);
+            dst[o + k] = (byte)Math.Clamp(Math.Round(v), 0, 255);
+        }
     }
 
     /// <summary>Bilinear warp of a planar float image src [c, sh, sw] into dst [c, dh, dw] (border value <paramref name="border"/>).</summary>
