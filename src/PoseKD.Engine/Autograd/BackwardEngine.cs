@@ -58,7 +58,7 @@ internal static class BackwardEngine
                     {
                         if (pending.TryGetValue(fn, out var prev))
                         {
-                            var sum = BufferArena.Allocate(prev.Numel);
+                            var sum = BufferArena.AllocateUninitialized(prev.Numel);
                             Elementwise.Add(prev.Data, gi.Data, sum);
                             var summed = Tensor.FromArray(sum, input.Shape);
                             pending[fn] = summed;

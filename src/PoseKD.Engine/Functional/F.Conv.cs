@@ -27,7 +27,7 @@ public static partial class F
         var s = new Conv2dShape(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[0], w.Shape[2], w.Shape[3], stride, padding);
         if (s.Height + 2 * padding < s.KernelH || s.Width + 2 * padding < s.KernelW)
             throw new ArgumentException($"conv2d: kernel {Shapes.Format(w.Shape)} is larger than input {Shapes.Format(x.Shape)} padded by {padding}");
-        var y = Tensor.Zeros(s.N, s.OutChannels, s.OutHeight, s.OutWidth);
+        var y = Tensor.Empty(s.N, s.OutChannels, s.OutHeight, s.OutWidth); // every element written (oneDNN, or GEMM with beta 0)
         Kernels.Conv2d.Forward(x.Data, w.Data, bias is null ? [] : bias.Data, y.Data, s);
         bool record = bias is null ? GradMode.ShouldRecord(x, w) : GradMode.ShouldRecord(x, w, bias);
         if (record) y.SetGradFn(bias is null ? new Conv2dNode(s, x, w) : new Conv2dNode(s, x, w, bias));
@@ -46,7 +46,7 @@ public static partial class F
             Tensor? gx = null, gw = null, gb = null;
             if (NeedsGrad(0))
             {
-                gx = Tensor.Zeros(x.Shape);
+                gx = Tensor.Empty(x.Shape); // overwritten by both paths
                 Kernels.Conv2d.BackwardData(g.Data, w.Data, gx.Data, shape);
             }
             bool needW = NeedsGrad(1), needB = hasBias && NeedsGrad(2);

@@ -28,7 +28,7 @@ public static partial class F
             throw new ArgumentException("runningMean and runningVar must both be given or both be null");
         if (!training && runningMean is null)
             throw new ArgumentException("batch norm in eval mode needs running statistics");
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.Empty(x.Shape);
         float[] stat0, stat1;
         if (training)
         {
@@ -62,7 +62,7 @@ public static partial class F
             throw new ArgumentException($"group count {groups} must be positive and divide the channel count {c} of input {Shapes.Format(x.Shape)}", nameof(groups));
         CheckChannelVector(weight, c, x, nameof(weight));
         CheckChannelVector(bias, c, x, nameof(bias));
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.Empty(x.Shape);
         var mean = BufferArena.Allocate(n * groups);
         var invstd = BufferArena.Allocate(n * groups);
         GroupNormKernels.Forward(x.Data, Span(weight), Span(bias), y.Data, mean, invstd, eps, n, c, spatial, 1, groups);
@@ -107,7 +107,7 @@ public static partial class F
             var x = Inputs[0];
             Tensor? weight = hasWeight ? Inputs[1] : null;
             int c = x.Shape[1];
-            Tensor? dx = NeedsGrad(0) ? Tensor.Zeros(x.Shape) : null;
+            Tensor? dx = NeedsGrad(0) ? Tensor.Empty(x.Shape) : null;
             Tensor? dw = hasWeight && NeedsGrad(1) ? Tensor.Zeros(c) : null;
             Tensor? db = hasBias && NeedsGrad(hasWeight ? 2 : 1) ? Tensor.Zeros(c) : null;
             var (n, h, w) = (x.Shape[0], x.Shape[2], x.Shape[3]);
@@ -133,7 +133,7 @@ public static partial class F
             var x = Inputs[0];
             Tensor? weight = hasWeight ? Inputs[1] : null;
             int n = x.Shape[0], c = x.Shape[1];
-            Tensor? dx = NeedsGrad(0) ? Tensor.Zeros(x.Shape) : null;
+            Tensor? dx = NeedsGrad(0) ? Tensor.Empty(x.Shape) : null;
             Tensor? dw = hasWeight && NeedsGrad(1) ? Tensor.Zeros(c) : null;
             Tensor? db = hasBias && NeedsGrad(hasWeight ? 2 : 1) ? Tensor.Zeros(c) : null;
             GroupNormKernels.Backward(gradOutput.Data, x.Data, _mean, _invstd, Span(weight),

@@ -17,7 +17,7 @@ public static partial class F
         if (x.Rank != 4) throw new ArgumentException($"max-pool 2d expects an [n, c, h, w] input, got {Shapes.Format(x.Shape)}", nameof(x));
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
         int ho = PoolKernels.MaxPool2dOutputSize(h, kernel, stride, padding), wo = PoolKernels.MaxPool2dOutputSize(w, kernel, stride, padding);
-        var y = Tensor.Zeros(n, c, ho, wo);
+        var y = Tensor.Empty(n, c, ho, wo);
         var indices = new int[y.Numel];
         PoolKernels.MaxPool2dForward(x.Data, y.Data, indices, n, c, h, w, kernel, kernel, stride, stride, padding, padding);
         if (GradMode.ShouldRecord(x)) y.SetGradFn(new MaxPool2dNode(x, indices, ho, wo));
@@ -35,7 +35,7 @@ public static partial class F
         if (x.Rank != 4) throw new ArgumentException($"nearest upsampling expects an [n, c, h, w] input, got {Shapes.Format(x.Shape)}", nameof(x));
         if (scale < 1) throw new ArgumentException($"upsample scale {scale} must be a positive integer", nameof(scale));
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
-        var y = Tensor.Zeros(n, c, h * scale, w * scale);
+        var y = Tensor.Empty(n, c, h * scale, w * scale);
         UpsampleKernels.NearestForward(x.Data, y.Data, n, c, h, w, scale);
         if (GradMode.ShouldRecord(x)) y.SetGradFn(new UpsampleNearestNode(x, scale));
         return y;

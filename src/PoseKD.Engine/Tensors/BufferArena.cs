@@ -117,12 +117,15 @@ public sealed class BufferArena
     /// <summary>
     /// Like <see cref="Allocate"/> but the contents are unspecified: only for outputs the caller overwrites entirely.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <remarks>With <see cref="PoisonOnReset"/> the buffer is NaN-filled, so an op that leaves part of its output
+    /// unwritten fails the tests instead of passing on zeroed memory.</remarks>
     public static float[] AllocateUninitialized(int length)
     {
         var a = t_current;
-        if (a is not null && length >= MinPooledLength) return a.Rent(length, clear: false);
-        return length >= MinPooledLength ? GC.AllocateUninitializedArray<float>(length) : new float[length];
+        var b = a is not null && length >= MinPooledLength ? a.Rent(length, clear: false)
+            : length >= MinPooledLength ? GC.AllocateUninitializedArray<float>(length) : new float[length];
+        if (PoisonOnReset) Array.Fill(b, float.NaN);
+        return b;
     }
 
     /// <summary>Restores the previously active arena when disposed.</summary>

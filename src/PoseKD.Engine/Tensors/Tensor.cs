@@ -143,6 +143,12 @@ public sealed class Tensor
     /// <summary>A zero-filled tensor.</summary>
     public static Tensor Zeros(params int[] shape) => new(BufferArena.Allocate(Shapes.Numel(shape)), (int[])shape.Clone());
 
+    /// <summary>
+    /// A tensor whose contents are unspecified (NaN under <see cref="BufferArena.PoisonOnReset"/>): for op outputs the
+    /// kernel overwrites entirely, so the buffer need not be zeroed first.
+    /// </summary>
+    public static Tensor Empty(params int[] shape) => new(BufferArena.AllocateUninitialized(Shapes.Numel(shape)), (int[])shape.Clone());
+
     /// <summary>A one-filled tensor.</summary>
     public static Tensor Ones(params int[] shape) => Full(1f, shape);
 
