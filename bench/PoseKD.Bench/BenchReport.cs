@@ -29,11 +29,7 @@ public sealed class BenchReport
             action();
             ms[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
-        Array.Sort(ms);
-        double median = reps % 2 == 1 ? ms[reps / 2] : 0.5 * (ms[reps / 2 - 1] + ms[reps / 2]);
-        _results[key] = new JsonObject { ["median_ms"] = median, ["min_ms"] = ms[0], ["max_ms"] = ms[^1], ["reps"] = reps };
-        Console.WriteLine($"  {key,-48} median {median,10:F3} ms  (min {ms[0]:F3}, max {ms[^1]:F3}, n={reps})");
-        return median;
+        return Record(key, ms);
     }
 
     /// <summary>Records already measured repetitions <paramref name="ms"/> (min/median/max) under <paramref name="key"/>; returns the median.</summary>

@@ -96,7 +96,7 @@ public sealed class KdBenchmark : IBenchmark
         }
         else Console.WriteLine("  geomloss timing skipped (see message above)");
 
-        var engineJson = Path.Combine(RepoRoot(), "bench", "results", "engine.json");
+        var engineJson = Path.Combine(Program.RepoRoot(), "bench", "results", "engine.json");
         if (File.Exists(engineJson))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(engineJson));
@@ -127,7 +127,7 @@ public sealed class KdBenchmark : IBenchmark
 
     private static JsonElement? RunTorch(Dictionary<string, NamedArray> arrays)
     {
-        var script = Path.Combine(RepoRoot(), "bench", "torch", "kd_torch.py");
+        var script = Path.Combine(Program.RepoRoot(), "bench", "torch", "kd_torch.py");
         var input = Path.Combine(Path.GetTempPath(), $"posekd-kd-bench-{Environment.ProcessId}.safetensors");
         SafeTensors.WriteArrays(input, arrays);
         try
@@ -160,12 +160,5 @@ public sealed class KdBenchmark : IBenchmark
         {
             File.Delete(input);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "PoseKD.slnx"))) return d.FullName;
-        return Directory.GetCurrentDirectory();
     }
 }

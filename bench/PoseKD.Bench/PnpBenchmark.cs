@@ -21,7 +21,7 @@ public sealed class PnpBenchmark : IBenchmark
     /// <inheritdoc />
     public void Run(BenchReport report)
     {
-        var path = Path.Combine(FindRepoRoot(), "tests", "PoseKD.Geometry.Tests", "Fixtures", "pnp", "ransac_epnp_opencv.json");
+        var path = Path.Combine(Program.RepoRoot(), "tests", "PoseKD.Geometry.Tests", "Fixtures", "pnp", "ransac_epnp_opencv.json");
         var root = JsonNode.Parse(File.ReadAllText(path))!;
         static double[] D(JsonNode? n) => n!.AsArray().Select(x => x!.GetValue<double>()).ToArray();
         double[] k = D(root["K"]), obj = D(root["object_points"]);
@@ -72,14 +72,5 @@ public sealed class PnpBenchmark : IBenchmark
                 d[3 * i + j] = a[i] * b[j] + a[3 + i] * b[3 + j] + a[6 + i] * b[6 + j];
         var v = Geometry.Rotations.Rodrigues.FromMatrix(d);
         return Math.Sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) * 180 / Math.PI;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "PoseKD.slnx"))) return d.FullName;
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "PoseKD.slnx"))) return d.FullName;
-        throw new DirectoryNotFoundException("PoseKD.slnx not found above the working directory");
     }
 }

@@ -23,7 +23,7 @@ public static class Program
             Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: {string.Join(", ", all.Select(b => b.Name))}");
             return 2;
         }
-        var outDir = Path.Combine(FindRepoRoot(), "bench", "results");
+        var outDir = Path.Combine(RepoRoot(), "bench", "results");
         foreach (var b in chosen)
         {
             Console.WriteLine($"[{b.Name}] {b.Description}");
@@ -34,10 +34,12 @@ public static class Program
         return 0;
     }
 
-    private static string FindRepoRoot()
+    /// <summary>The repository root: the folder holding PoseKD.slnx above the working directory or, failing that, above the executable.</summary>
+    internal static string RepoRoot()
     {
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "PoseKD.slnx"))) return d.FullName;
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "PoseKD.slnx"))) return d.FullName;
         return Directory.GetCurrentDirectory();
     }
 }

@@ -112,7 +112,7 @@ public sealed class SpeedBenchmark : IBenchmark
     /// </summary>
     private static double TrainStep(BenchReport report, string key, string yaml, string backbone, int batch, bool reuseBuffers = true)
     {
-        var (trainer, _) = BuildTrainer(yaml, backbone, batch, reuseBuffers);
+        var trainer = BuildTrainer(yaml, backbone, batch, reuseBuffers);
         for (int i = 0; i < Warmup; i++) trainer.RunStep();
         var ms = new double[Reps];
         var alloc = new double[Reps];
@@ -153,26 +153,22 @@ public sealed class SpeedBenchmark : IBenchmark
         return median;
     }
 
-    private static (Trainer Trainer, PoseKDConfig Config) BuildTrainer(string yaml, string backbone, int batch, bool reuseBuffers = true)
+    private static Trainer BuildTrainer(string yaml, string backbone, int batch, bool reuseBuffers = true)
     {
         var cfg = PoseKDConfig.Load(yaml).WithBackbone(backbone);
         cfg = cfg with
         {
             Input = cfg.Input with { InputRes = Size },
             Solver = cfg.Solver with { ImsPerBatch = batch, MaxIter = 10_000 },
-            Run = cfg.Run with { Workers = 1 },
+            Run = cfg.Run with { Seed = 0, LogFreq = 1_000_000 },
         };
         var ds = DatasetSetup.Open(cfg, "TRAIN");
         var loader = new BatchLoader(new Data.Transforms.SampleBuilder(ds, ConfigMapping.ToTransformOptions(cfg), training: true), batch, 0, shuffle: true, workers: 1);
         var fixedBatch = loader.Epoch(0).First();
         var task = new PoseTrainingTask(TrainRun.BuildNetwork(cfg), ConfigMapping.ToHeadOptions(cfg), ds.Keypoints!);
-        var trainer = new Trainer(task, new FixedBatchSource(fixedBatch), new TrainerOptions
-        {
-            MaxIter = cfg.Solver.MaxIter, BaseLr = cfg.Solver.BaseLr, GradClip = cfg.Solver.GradClip, Seed = 0, BatchSize = batch, LogFreq = 1_000_000,
-            ReuseBuffers = reuseBuffers,
-        });
+        var trainer = new Trainer(task, new FixedBatchSource(fixedBatch), ConfigMapping.ToTrainerOptions(cfg) with { ReuseBuffers = reuseBuffers });
         trainer.Task.Trainable.Train();
-        return (trainer, cfg);
+        return trainer;
     }
 
     /// <summary>The same batch forever: the step is timed without data loading.</summary>
@@ -290,7 +286,7 @@ public sealed class SpeedBenchmark : IBenchmark
     internal static int RssChild(string[] args)
     {
         NativeSettings.Threads = Threads;
-        var (trainer, _) = BuildTrainer(args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), reuseBuffers: args[4] == "arena");
+        var trainer = BuildTrainer(args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), reuseBuffers: args[4] == "arena");
         int steps = int.Parse(args[3], CultureInfo.InvariantCulture);
         for (int i = 0; i < steps; i++) trainer.RunStep();
         var hwm = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));

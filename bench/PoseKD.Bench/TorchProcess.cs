@@ -17,18 +17,10 @@ public static class TorchProcess
     /// <summary>Where the reference's modules are exported.</summary>
     public static string ReferenceDir => Environment.GetEnvironmentVariable("POSEKD_REF") ?? "/tmp/ref/kd-6d-pose-adlp";
 
-    /// <summary>The repository root (the folder holding PoseKD.slnx above the working directory).</summary>
-    public static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "PoseKD.slnx"))) return d.FullName;
-        return Directory.GetCurrentDirectory();
-    }
-
     /// <summary><c>bench/torch/<paramref name="name"/></c> when it, the interpreter and the reference are all present, else null.</summary>
     public static string? Script(string name)
     {
-        string script = Path.Combine(RepoRoot(), "bench", "torch", name);
+        string script = Path.Combine(Program.RepoRoot(), "bench", "torch", name);
         return File.Exists(Python) && Directory.Exists(ReferenceDir) && File.Exists(script) ? script : null;
     }
 

@@ -53,12 +53,7 @@ public sealed class BufferArena
     public void Reset()
     {
         if (ReferenceEquals(t_current, this)) throw new InvalidOperationException("BufferArena.Reset while the arena is active on this thread");
-        foreach (var b in _served)
-        {
-            if (PoisonOnReset) Array.Fill(b, float.NaN);
-            if (!_free.TryGetValue(b.Length, out var stack)) _free[b.Length] = stack = new Stack<float[]>();
-            stack.Push(b);
-        }
+        foreach (var b in _served) Recycle(b);
         _served.Clear();
     }
 
@@ -71,10 +66,16 @@ public sealed class BufferArena
     {
         ArgumentNullException.ThrowIfNull(buffer);
         if (!_served.Remove(buffer)) return false;
-        if (PoisonOnReset) Array.Fill(buffer, float.NaN);
-        if (!_free.TryGetValue(buffer.Length, out var stack)) _free[buffer.Length] = stack = new Stack<float[]>();
-        stack.Push(buffer);
+        Recycle(buffer);
         return true;
+    }
+
+    /// <summary>Onto the free list of its length (NaN-filled under <see cref="PoisonOnReset"/>).</summary>
+    private void Recycle(float[] b)
+    {
+        if (PoisonOnReset) Array.Fill(b, float.NaN);
+        if (!_free.TryGetValue(b.Length, out var stack)) _free[b.Length] = stack = new Stack<float[]>();
+        stack.Push(b);
     }
 
     /// <summary>Forgets every buffer (free and served); the garbage collector takes them back.</summary>

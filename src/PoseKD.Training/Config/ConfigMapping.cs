@@ -89,6 +89,17 @@ public static class ConfigMapping
         return r;
     }
 
+    /// <summary>The trainer's run settings of <c>SOLVER</c> and <c>POSEKD</c> (steps, peak lr, clipping, seed, batch, log frequency).</summary>
+    public static Loop.TrainerOptions ToTrainerOptions(PoseKDConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new Loop.TrainerOptions
+        {
+            MaxIter = config.Solver.MaxIter, BaseLr = config.Solver.BaseLr, GradClip = config.Solver.GradClip,
+            Seed = config.Run.Seed, BatchSize = config.Solver.ImsPerBatch, LogFreq = config.Run.LogFreq,
+        };
+    }
+
     /// <summary>The distillation loss of <c>KD</c> (weight included).</summary>
     public static KdOptions ToKdOptions(PoseKDConfig config)
     {

@@ -156,11 +156,7 @@ public static class TrainRun
                 student.LevelStrides.Take(levels).ToList(), 1.0, new Generator((ulong)(uint)(cfg.Run.Seed + 2)));
         }
         var task = new PoseTrainingTask(student, head, keypoints, distiller, feat, cfg.Kd.FeatureWeight);
-        var trainer = new Trainer(task, new LoaderBatchSource(loader), new TrainerOptions
-        {
-            MaxIter = cfg.Solver.MaxIter, BaseLr = cfg.Solver.BaseLr, GradClip = cfg.Solver.GradClip,
-            Seed = cfg.Run.Seed, BatchSize = cfg.Solver.ImsPerBatch, LogFreq = cfg.Run.LogFreq,
-        }, events) { Cancellation = cancellation };
+        var trainer = new Trainer(task, new LoaderBatchSource(loader), ConfigMapping.ToTrainerOptions(cfg), events) { Cancellation = cancellation };
 
         var tester = Tester(cfg, validLoader);
         TeacherEvaluationHook? teacherHook = null;
