@@ -11,9 +11,10 @@ public static class Program
             .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
             .OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
         if (args.Length == 6 && args[0] == "speed-rss") return SpeedBenchmark.RssChild(args[1..]); // child process of the speed benchmark
+        if (args.Length == 3 && args[0] == "table-a-plot") return TableAPlot.Run(args[1], args[2]); // picture of bench/table_a/run.sh
         if (args.Length == 0)
         {
-            Console.WriteLine("usage: ./run bench NAME | all");
+            Console.WriteLine("usage: ./run bench NAME | all | table-a-plot OUT_DIR PNG");
             foreach (var b in all) Console.WriteLine($"  {b.Name,-12} {b.Description}");
             return 0;
         }
