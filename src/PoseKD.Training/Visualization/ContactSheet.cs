@@ -36,7 +36,7 @@ public static class ContactSheet
                 using var canvas = new SKCanvas(bmp);
                 using var font = new SKFont { Size = Math.Max(12, img.Height / 20f) };
                 using var paint = new SKPaint { Color = SKColors.White, IsAntialias = true };
-                string caption = p.R is null ? $"{name}: missed" : string.Create(CultureInfo.InvariantCulture, $"{name}: error {p.RelativeError3D:F3} d");
+                string caption = Caption(name, p.R is null, p.RelativeError3D);
                 canvas.DrawText(caption, 6, font.Size + 4, font, paint);
                 panels.Add(bmp);
             }
@@ -55,4 +55,13 @@ public static class ContactSheet
             foreach (var b in panels) b.Dispose();
         }
     }
+
+    /// <summary>
+    /// A panel's caption: the error as a fraction of the diameter, or "missed"; a degenerate pose (error ≥ 100 d, e.g. a
+    /// PnP solution far behind the camera) is written in three significant digits and named as such.
+    /// </summary>
+    internal static string Caption(string name, bool missed, double relativeError) =>
+        missed ? $"{name}: missed"
+        : relativeError >= 100 || !double.IsFinite(relativeError) ? string.Create(CultureInfo.InvariantCulture, $"{name}: error {relativeError:G3} d (degenerate pose)")
+        : string.Create(CultureInfo.InvariantCulture, $"{name}: error {relativeError:F3} d");
 }
